@@ -1,0 +1,13 @@
+export { BaseServiceConfig, LOG_LEVELS, type LogLevel } from './base-service.config';
+export { ConfigValidationError, type ConfigProblem } from './config-validation.error';
+export { declaredVariables, loadConfig, requiredVariables } from './load-config';
+export {
+  WithAvitoApiUrl,
+  WithJwtSecret,
+  WithPublicUrl,
+  WithSecretsKey,
+  WithTelegramApiRoot,
+  WithVkApiUrl,
+  WithWhatsappGraphUrl,
+} from './shared-variables';
+export { IsBase64Key, IsBrokerList, IsHttpRoot, IsPostgresUrl, toBool, toInt } from './validators';

@@ -1,0 +1,325 @@
+import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { messagingMetrics } from './messaging-metrics';
+import { KafkaConnection } from './kafka-connection';
+import { EventProducer } from './event-producer';
+import { buildDeadLetter } from './dead-letter';
+
+export interface ConsumedMessage<T> {
+  /** Base topic name (without prefix). */
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  headers: Record<string, string>;
+  timestamp: string;
+  value: T;
+  /** The original bytes, kept for the DLQ. */
+  raw: Buffer | null;
+}
+
+/**
+ * What to do with a handler error:
+ * - `retry`: a problem with this message; retried a bounded number of times with backoff, then dead-lettered;
+ * - `dead-letter`: retrying can't help (e.g. a domain rule rejects it): dead-lettered at once;
+ * - `infrastructure`: our own dependency (Postgres, Kafka) is down: the partition pauses and the same message is
+ *   retried until it goes through or the consumer stops — never dead-lettered, never committed past.
+ */
+export type ErrorDisposition = 'retry' | 'dead-letter' | 'infrastructure';
+
+export interface ConsumerLogger {
+  warn(obj: Record<string, unknown>, msg: string): void;
+  error(obj: Record<string, unknown>, msg: string): void;
+  info(obj: Record<string, unknown>, msg: string): void;
+}
+
+export interface ConsumerRunnerOptions<T> {
+  /** Base group id; the connection prefixes it. */
+  groupId: string;
+  /** Base topic names. */
+  topics: string[];
+  /** Turns raw bytes into a value; throwing means the message is invalid and it goes to the DLQ immediately. */
+  decode: (raw: Buffer | null, message: KafkaMessage) => T;
+  /** Processes one message. */
+  handle: (message: ConsumedMessage<T>) => Promise<void>;
+  /**
+   * Optional all-or-nothing handler for a run of consecutive messages of one partition (e.g. one DB transaction).
+   * If it throws, the run is processed again message by message through `handle`, isolating the poison one.
+   */
+  handleBatch?: (messages: ConsumedMessage<T>[]) => Promise<void>;
+  maxBatchSize?: number;
+  classifyError?: (err: unknown) => ErrorDisposition;
+  /** Attempts per message for `retry` errors, the first one included. */
+  maxAttempts?: number;
+  backoff?: { initialMs: number; maxMs: number };
+  partitionsConsumedConcurrently?: number;
+  /** Where a new consumer group starts: earliest (default) or latest. */
+  fromBeginning?: boolean;
+  sessionTimeoutMs?: number;
+  logger?: ConsumerLogger;
+}
+
+class StoppingError extends Error {}
+
+const noopLogger: ConsumerLogger = { warn: () => undefined, error: () => undefined, info: () => undefined };
+
+/**
+ * Runs a kafkajs consumer with the delivery rules every service relies on:
+ * per-partition order; offsets committed only after the handler (and its DB transaction) succeeded; bounded retry
+ * with backoff and then `<topic>.dlq.v1`; invalid JSON/schema straight to the DLQ; infrastructure outages pause the
+ * partition instead of skipping; a clean stop that commits what was done and nothing more.
+ *
+ * kafkajs is used directly rather than through @nestjs/microservices, whose Kafka transport parses JSON leniently,
+ * appends "-server" to group ids and retries a throwing handler forever.
+ */
+export class ConsumerRunner<T> {
+  private consumer?: Consumer;
+  private readonly dlqProducer: EventProducer;
+  private pausedPartitions = new Set<string>();
+  private running = false;
+  private readonly log: ConsumerLogger;
+  private readonly metrics = messagingMetrics();
+
+  constructor(
+    private readonly connection: KafkaConnection,
+    private readonly options: ConsumerRunnerOptions<T>,
+    dlqProducer?: EventProducer,
+  ) {
+    this.dlqProducer = dlqProducer ?? new EventProducer(connection);
+    this.ownsProducer = !dlqProducer;
+    this.log = options.logger ?? noopLogger;
+  }
+
+  private readonly ownsProducer: boolean;
+
+  /** True while an infrastructure outage holds at least one partition. */
+  get paused(): boolean {
+    return this.pausedPartitions.size > 0;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  get groupId(): string {
+    return this.connection.groupId(this.options.groupId);
+  }
+
+  async start(): Promise<void> {
+    if (this.ownsProducer) await this.dlqProducer.connect();
+    const consumer = this.connection.kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3000,
+      rebalanceTimeout: 60_000,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 100,
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+    });
+    this.consumer = consumer;
+    await consumer.connect();
+    for (const topic of this.options.topics) {
+      await consumer.subscribe({ topic: this.connection.topic(topic), fromBeginning: this.options.fromBeginning ?? true });
+    }
+    this.running = true;
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  /** Waits for the current message to finish, commits what was processed, leaves the group. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.consumer?.disconnect();
+    if (this.ownsProducer) await this.dlqProducer.disconnect();
+  }
+
+  private baseTopic(fullTopic: string): string {
+    return this.options.topics.find((t) => this.connection.topic(t) === fullTopic) ?? fullTopic;
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, isRunning, isStale, resolveOffset, heartbeat } = payload;
+    const topic = this.baseTopic(batch.topic);
+    const alive = () => this.running && isRunning() && !isStale();
+    const commit = async (offset: string) => {
+      resolveOffset(offset);
+      await this.consumer!.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() },
+      ]);
+    };
+
+    let run: ConsumedMessage<T>[] = [];
+    const flushRun = async () => {
+      if (run.length === 0) return;
+      const current = run;
+      run = [];
+      await this.processRun(current, batch.topic, alive, heartbeat);
+      await commit(current[current.length - 1].offset);
+    };
+
+    try {
+      for (const message of batch.messages) {
+        if (!alive()) break;
+        let value: T;
+        try {
+          value = this.options.decode(message.value, message);
+        } catch (err) {
+          await flushRun();
+          await this.deadLetter(batch.topic, batch.partition, message, err, 0, alive, heartbeat);
+          await commit(message.offset);
+          continue;
+        }
+        run.push({
+          topic,
+          partition: batch.partition,
+          offset: message.offset,
+          key: message.key?.toString('utf8') ?? null,
+          headers: headersOf(message),
+          timestamp: message.timestamp,
+          value,
+          raw: message.value,
+        });
+        if (run.length >= (this.options.handleBatch ? this.options.maxBatchSize ?? 200 : 1)) await flushRun();
+      }
+      if (alive()) await flushRun();
+    } catch (err) {
+      if (!(err instanceof StoppingError)) throw err;
+    }
+  }
+
+  private async processRun(
+    run: ConsumedMessage<T>[],
+    fullTopic: string,
+    alive: () => boolean,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    if (this.options.handleBatch && run.length > 1) {
+      try {
+        await this.options.handleBatch(run);
+        this.metrics.processed.inc({ group: this.groupId, topic: run[0].topic }, run.length);
+        return;
+      } catch (err) {
+        this.log.warn({ err: describe(err), size: run.length }, 'batch handler failed; processing the run message by message');
+      }
+    }
+    for (const message of run) await this.processOne(message, fullTopic, alive, heartbeat);
+  }
+
+  private async processOne(
+    message: ConsumedMessage<T>,
+    fullTopic: string,
+    alive: () => boolean,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const partitionKey = `${fullTopic}:${message.partition}`;
+    let attempts = 0;
+    let outage = 0;
+    for (;;) {
+      if (!alive()) throw new StoppingError();
+      try {
+        await this.options.handle(message);
+        this.metrics.processed.inc({ group: this.groupId, topic: message.topic });
+        if (this.pausedPartitions.delete(partitionKey)) {
+          this.consumer?.resume([{ topic: fullTopic, partitions: [message.partition] }]);
+          this.metrics.paused.set({ group: this.groupId }, this.pausedPartitions.size);
+          this.log.info({ topic: message.topic, partition: message.partition }, 'dependency is back; partition resumed');
+        }
+        return;
+      } catch (err) {
+        const disposition = this.options.classifyError?.(err) ?? 'retry';
+        if (disposition === 'infrastructure') {
+          if (!this.pausedPartitions.has(partitionKey)) {
+            this.pausedPartitions.add(partitionKey);
+            this.consumer?.pause([{ topic: fullTopic, partitions: [message.partition] }]);
+            this.metrics.paused.set({ group: this.groupId }, this.pausedPartitions.size);
+            this.log.warn({ err: describe(err), topic: message.topic, partition: message.partition }, 'infrastructure unavailable; partition paused');
+          }
+          await this.sleep(this.backoff(++outage), alive, heartbeat);
+          continue;
+        }
+        attempts += 1;
+        if (disposition === 'dead-letter' || attempts >= (this.options.maxAttempts ?? 5)) {
+          await this.deadLetter(fullTopic, message.partition, rawOf(message), err, attempts, alive, heartbeat);
+          return;
+        }
+        this.metrics.retried.inc({ group: this.groupId, topic: message.topic });
+        this.log.warn({ err: describe(err), topic: message.topic, offset: message.offset, attempts }, 'handler failed; will retry');
+        await this.sleep(this.backoff(attempts), alive, heartbeat);
+      }
+    }
+  }
+
+  private async deadLetter(
+    fullTopic: string,
+    partition: number,
+    message: Pick<KafkaMessage, 'key' | 'value' | 'headers' | 'offset'>,
+    err: unknown,
+    attempts: number,
+    alive: () => boolean,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const record = buildDeadLetter({ topic: fullTopic, partition, message, error: err, attempts });
+    let tries = 0;
+    for (;;) {
+      try {
+        await this.dlqProducer.sendRaw(`${fullTopic}.dlq.v1`, [record]);
+        break;
+      } catch (sendErr) {
+        // Without the DLQ record the message must not be committed past: keep trying.
+        if (!alive()) throw new StoppingError();
+        this.log.error({ err: describe(sendErr) }, 'could not write to the DLQ; retrying');
+        await this.sleep(this.backoff(++tries), alive, heartbeat);
+      }
+    }
+    this.metrics.deadLettered.inc({ group: this.groupId, topic: this.baseTopic(fullTopic) });
+    this.log.error(
+      { err: describe(err), topic: this.baseTopic(fullTopic), partition, offset: message.offset, attempts },
+      'message sent to the dead-letter topic',
+    );
+  }
+
+  private backoff(attempt: number): number {
+    const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 100, maxMs: 5000 };
+    const exp = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
+    return Math.round(exp / 2 + Math.random() * (exp / 2));
+  }
+
+  /** Sleeps in slices, heartbeating so a long backoff doesn't cost the group membership. */
+  private async sleep(ms: number, alive: () => boolean, heartbeat: () => Promise<void>): Promise<void> {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      if (!alive()) throw new StoppingError();
+      await new Promise((r) => setTimeout(r, Math.min(500, until - Date.now())));
+      await heartbeat().catch(() => undefined);
+    }
+  }
+}
+
+function headersOf(message: KafkaMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(message.headers ?? {})) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? String(v[0]) : Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+  }
+  return out;
+}
+
+function rawOf<T>(message: ConsumedMessage<T>): Pick<KafkaMessage, 'key' | 'value' | 'headers' | 'offset'> {
+  return {
+    key: message.key === null ? null : Buffer.from(message.key),
+    value: message.raw,
+    headers: message.headers,
+    offset: message.offset,
+  };
+}
+
+export function describe(err: unknown): { name: string; message: string; code?: string } {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return { name: err.name, message: err.message, ...(code !== undefined ? { code: String(code) } : {}) };
+  }
+  return { name: 'Error', message: String(err) };
+}

@@ -1,0 +1,7 @@
+export { ConsumerRunner, describe as describeError, type ConsumedMessage, type ConsumerLogger, type ConsumerRunnerOptions, type ErrorDisposition } from './consumer-runner';
+export { buildDeadLetter, DLQ_ERROR_HEADER, type DeadLetterRecord } from './dead-letter';
+export { EventProducer, type OutgoingMessage } from './event-producer';
+export { KafkaConnection, type KafkaConnectionOptions } from './kafka-connection';
+export { KafkaHealthProbe } from './kafka-health';
+export { messagingMetrics } from './messaging-metrics';
+export { ensureTopics, type TopicSpec } from './topic-admin';

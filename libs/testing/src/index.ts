@@ -1,0 +1,5 @@
+export { provisionInfrastructure, postgresReachable, redactUrl, withDatabase, DEFAULT_LOCAL_POSTGRES, type Infrastructure } from './infra/provision';
+export { startLocalKafka, ensureKafkaJars, pinnedKafkaVersion, cacheDir, type LocalKafka } from './infra/local-kafka';
+export { freePort, portOpen, waitForPort } from './infra/net';
+export { dockerEngineReachable } from './infra/docker';
+export { readTopic, testBrokers, uniqueTopicPrefix, waitFor } from './kafka/test-kafka';

@@ -1,0 +1,195 @@
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, openSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import { freePort, waitForPort } from './net';
+
+const execFileAsync = promisify(execFile);
+
+export interface LocalKafkaOptions {
+  /** Directory for the broker's log dirs and config; a temp dir (deleted on stop) when omitted. */
+  dataDir?: string;
+  /** PLAINTEXT port; a free port when omitted. */
+  port?: number;
+  /** Max heap of the broker JVM. */
+  heap?: string;
+  log?: (line: string) => void;
+}
+
+export interface LocalKafka {
+  brokers: string[];
+  version: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+const repoRoot = resolve(__dirname, '../../../..');
+
+export function cacheDir(): string {
+  return process.env.CRM_CACHE_DIR ?? join(homedir(), '.cache', 'crm-channels');
+}
+
+/** The Kafka version pinned in deploy/kafka/pom.xml. */
+export function pinnedKafkaVersion(): string {
+  const pom = readFileSync(join(repoRoot, 'deploy/kafka/pom.xml'), 'utf8');
+  const match = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom);
+  if (!match) throw new Error('deploy/kafka/pom.xml has no <kafka.version> property');
+  return match[1];
+}
+
+/** Resolves the broker's jars from Maven Central into the cache (once) and returns the classpath directory. */
+export async function ensureKafkaJars(version = pinnedKafkaVersion(), log: (l: string) => void = () => undefined): Promise<string> {
+  const libs = join(cacheDir(), `kafka-${version}`, 'libs');
+  if (existsSync(join(libs, `kafka_2.13-${version}.jar`))) return libs;
+  log(`resolving Apache Kafka ${version} from Maven Central into ${libs} ...`);
+  mkdirSync(libs, { recursive: true });
+  await execFileAsync(
+    'mvn',
+    ['-q', '-B', '-f', join(repoRoot, 'deploy/kafka/pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`, `-Dkafka.version=${version}`],
+    { maxBuffer: 16 * 1024 * 1024 },
+  );
+  return libs;
+}
+
+/**
+ * Starts a real single-node Apache Kafka broker in KRaft mode (combined broker+controller) with the machine's Java.
+ * Formats the storage on first use; a persistent dataDir makes later starts warm.
+ */
+export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<LocalKafka> {
+  const log = options.log ?? (() => undefined);
+  const version = pinnedKafkaVersion();
+  const libs = await ensureKafkaJars(version, log);
+  const temporary = !options.dataDir;
+  const dir = options.dataDir ?? join(tmpdir(), `crm-kafka-${randomBytes(4).toString('hex')}`);
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  const port = options.port ?? (await freePort());
+  const controllerPort = await freePort();
+  const classpath = `${libs}/*`;
+
+  writeFileSync(join(dir, 'log4j2.properties'), LOG4J2);
+  writeFileSync(join(dir, 'server.properties'), serverProperties(join(dir, 'data'), port, controllerPort));
+
+  if (!existsSync(join(dir, 'data', 'meta.properties'))) {
+    const clusterId = randomBytes(16).toString('base64url');
+    await execFileAsync('java', [
+      `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`,
+      '-cp', classpath, 'kafka.tools.StorageTool', 'format', '--ignore-formatted',
+      '-t', clusterId, '-c', join(dir, 'server.properties'),
+    ]);
+  }
+
+  const logFile = openSync(join(dir, 'broker.log'), 'a');
+  const child: ChildProcess = spawn(
+    'java',
+    [
+      `-Xmx${options.heap ?? '768m'}`, '-Xms256m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headless=true',
+      `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`,
+      `-Dkafka.logs.dir=${dir}`,
+      '-cp', classpath, 'kafka.Kafka', join(dir, 'server.properties'),
+    ],
+    { stdio: ['ignore', logFile, logFile], detached: false },
+  );
+  let exited = false;
+  const exitPromise = new Promise<void>((res) => child.once('exit', () => { exited = true; res(); }));
+
+  const brokers = [`127.0.0.1:${port}`];
+  try {
+    await waitForPort(port, 60_000, () => exited);
+    await waitForCluster(brokers, 60_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    const tail = safeTail(join(dir, 'broker.log'));
+    throw new Error(`Kafka broker did not start: ${(err as Error).message}\n${tail}`);
+  }
+  log(`Apache Kafka ${version} (KRaft) listening on ${brokers[0]} (data ${dir})`);
+
+  return {
+    brokers,
+    version,
+    pid: child.pid ?? -1,
+    async stop() {
+      if (!exited) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exitPromise;
+        clearTimeout(timer);
+      }
+      if (temporary) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForCluster(brokers: string[], timeoutMs: number): Promise<void> {
+  const kafka = new Kafka({ brokers, clientId: 'crm-infra-probe', logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+  const admin = kafka.admin();
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      if (cluster.brokers.length > 0 && cluster.controller !== null) {
+        await admin.disconnect();
+        return;
+      }
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await admin.disconnect().catch(() => undefined);
+  throw new Error(`cluster not ready: ${String(lastError)}`);
+}
+
+function safeTail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-30).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+function serverProperties(dataDir: string, port: number, controllerPort: number): string {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    'controller.listener.names=CONTROLLER',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name=PLAINTEXT',
+    `log.dirs=${dataDir}`,
+    'num.partitions=3',
+    'default.replication.factor=1',
+    'min.insync.replicas=1',
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=6',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    'auto.create.topics.enable=false',
+    'delete.topic.enable=true',
+    'log.segment.bytes=67108864',
+    'log.retention.hours=24',
+    '',
+  ].join('\n');
+}
+
+const LOG4J2 = [
+  'status = error',
+  'appender.console.type = Console',
+  'appender.console.name = STDOUT',
+  'appender.console.layout.type = PatternLayout',
+  'appender.console.layout.pattern = [%d] %p %m (%c)%n',
+  'rootLogger.level = WARN',
+  'rootLogger.appenderRef.stdout.ref = STDOUT',
+  'logger.server.name = kafka.server.KafkaRaftServer',
+  'logger.server.level = INFO',
+  '',
+].join('\n');
