@@ -1,4 +1,4 @@
-import { CompressionTypes, IHeaders, Producer, TopicMessages } from 'kafkajs';
+import { CompressionTypes, IHeaders, Partitioners, Producer, TopicMessages } from 'kafkajs';
 import { KafkaConnection } from './kafka-connection';
 
 export interface OutgoingMessage {
@@ -36,7 +36,8 @@ export class EventProducer {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+      // Java-compatible murmur2 partitioning: a key lands on the same partition as with any other Kafka client.
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
     this.producer.on('producer.disconnect', () => {
       this.connected = false;

@@ -28,7 +28,7 @@ export class KafkaConnection {
         if (!log) return;
         const { message, ...extra } = entry.log;
         const level = entry.level <= KafkaLogLevel.ERROR ? 'error' : entry.level === KafkaLogLevel.WARN ? 'warn' : entry.level === KafkaLogLevel.INFO ? 'info' : 'debug';
-        log(level, `[kafkajs:${entry.namespace}] ${message}`, extra);
+        log(level, entry.namespace ? `[kafkajs:${entry.namespace}] ${message}` : `[kafkajs] ${message}`, extra);
       },
     });
   }

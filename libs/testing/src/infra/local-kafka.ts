@@ -102,7 +102,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   } catch (err) {
     child.kill('SIGKILL');
     const tail = safeTail(join(dir, 'broker.log'));
-    throw new Error(`Kafka broker did not start: ${(err as Error).message}\n${tail}`);
+    throw new Error(`Kafka broker did not start: ${(err as Error).message}\n${tail}`, { cause: err });
   }
   log(`Apache Kafka ${version} (KRaft) listening on ${brokers[0]} (data ${dir})`);
 

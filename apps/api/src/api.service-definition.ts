@@ -1,0 +1,9 @@
+import { ServiceDefinition } from '@crm/service-kit';
+import { AppModule } from './app.module';
+import { ApiConfig } from './config/api.config';
+
+export const apiService: ServiceDefinition<ApiConfig> = {
+  service: 'api',
+  configClass: ApiConfig,
+  module: (config, logger) => AppModule.forRoot(config, logger),
+};

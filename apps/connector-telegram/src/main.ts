@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runService } from '@crm/service-kit';
+import { connectorTelegramService } from './connector-telegram.service-definition';
+
+runService(connectorTelegramService);

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runService } from '@crm/service-kit';
+import { leadRoutingService } from './lead-routing.service-definition';
+
+runService(leadRoutingService);

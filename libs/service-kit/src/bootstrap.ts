@@ -1,0 +1,107 @@
+import 'reflect-metadata';
+import { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { BaseServiceConfig, ConfigValidationError, loadConfig } from '@crm/config';
+import { createLogger, PinoNestLogger } from './logger';
+import { httpMetricsMiddleware } from './http-metrics.middleware';
+
+export interface ServiceDefinition<C extends BaseServiceConfig> {
+  /** Service name as in DESIGN §2 (e.g. "api"). */
+  service: string;
+  configClass: new () => C;
+  /** The app's root module, built from its validated config and logger. */
+  module: (config: C, logger: Logger) => DynamicModule | Type<unknown>;
+  /** JSON/urlencoded body limit of every endpoint (413 beyond). */
+  bodyLimit?: string;
+  /** Extra wiring after the app is created (global pipes, filters, OpenAPI...). */
+  configure?: (app: NestExpressApplication, config: C, logger: Logger) => void | Promise<void>;
+}
+
+export interface RunningService<C extends BaseServiceConfig> {
+  app: INestApplication;
+  config: C;
+  logger: Logger;
+  url: string;
+  /** Graceful stop: HTTP first, then consumers drain and commit, then Kafka, then the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one service: validated config (a bad value stops the process with a message naming the variable), JSON logs,
+ * body limits, /health and /metrics (from ServiceKitModule), and graceful shutdown on SIGTERM/SIGINT.
+ */
+export async function startService<C extends BaseServiceConfig>(
+  definition: ServiceDefinition<C>,
+  options: { env?: NodeJS.ProcessEnv; logDestination?: Parameters<typeof createLogger>[0]['destination']; handleSignals?: boolean } = {},
+): Promise<RunningService<C>> {
+  const config = loadConfig(definition.configClass, options.env ?? process.env, definition.service);
+  const logger = createLogger({ service: definition.service, level: config.LOG_LEVEL, destination: options.logDestination });
+  const app = await NestFactory.create<NestExpressApplication>(definition.module(config, logger), {
+    logger: new PinoNestLogger(logger),
+    rawBody: true,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  const limit = definition.bodyLimit ?? '256kb';
+  app.useBodyParser('json', { limit });
+  app.useBodyParser('urlencoded', { limit, extended: true });
+  app.useBodyParser('text', { limit });
+  app.use(httpMetricsMiddleware());
+  app.disable('x-powered-by');
+  await definition.configure?.(app, config, logger);
+
+  await app.listen(config.PORT, '0.0.0.0');
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = 65_000;
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  logger.info({ port }, `${definition.service} listening`);
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      logger.info('shutting down: HTTP, consumers, Kafka, database');
+      // Stop taking new requests first; in-flight ones finish. Nest then runs the module destroy hooks (consumers
+      // drain and commit), closes the server, and runs the shutdown hooks (producer, Kafka admin, DataSource).
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => {
+          server.closeAllConnections();
+          resolve();
+        }, 10_000).unref();
+      });
+      await app.close();
+      logger.info('stopped');
+      logger.flush();
+    })());
+
+  if (options.handleSignals !== false) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        close().then(
+          () => process.exit(0),
+          (err) => {
+            logger.error({ err }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      });
+    }
+  }
+  return { app, config, logger, url, close };
+}
+
+/** Entry point for `main.ts`: start, or print why the config is wrong and exit 1. */
+export function runService<C extends BaseServiceConfig>(definition: ServiceDefinition<C>): void {
+  startService(definition).catch((err: unknown) => {
+    const message = err instanceof ConfigValidationError ? err.message : `${definition.service} failed to start: ${(err as Error)?.stack ?? String(err)}`;
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', service: definition.service, time: new Date().toISOString(), msg: message })}\n`);
+    if (err instanceof ConfigValidationError) process.stderr.write(`${message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,109 @@
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit, Provider } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { TOPIC_SPECS } from '@crm/contracts';
+import { BaseServiceConfig } from '@crm/config';
+import { ensureTopics, EventProducer, KafkaConnection, KafkaHealthProbe } from '@crm/messaging';
+import { createDataSource } from '@crm/persistence';
+import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
+import { LOGGER, SERVICE_CONFIG, SERVICE_NAME, SERVICE_OPTIONS } from './tokens';
+
+export interface ServiceKitOptions {
+  service: string;
+  config: BaseServiceConfig;
+  logger: Logger;
+  /** Create missing topics at boot (idempotent). Default true. */
+  ensureTopics?: boolean;
+  poolSize?: number;
+}
+
+/**
+ * Closes the shared infrastructure last, after every consumer has drained (consumers stop in onModuleDestroy):
+ * producer → Kafka admin → database.
+ */
+@Injectable()
+class InfrastructureLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: BaseServiceConfig,
+    @Inject(SERVICE_OPTIONS) private readonly options: ServiceKitOptions,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly connection: KafkaConnection,
+    private readonly producer: EventProducer,
+    private readonly probe: KafkaHealthProbe,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (this.options.ensureTopics !== false) {
+      const created = await ensureTopics(
+        this.connection,
+        TOPIC_SPECS.map((s) => ({
+          name: s.name,
+          partitions: s.partitions,
+          compacted: s.compacted,
+          config: Object.fromEntries(s.configEntries.map((e) => [e.name, e.value])),
+        })),
+      );
+      if (created.length > 0) this.logger.info({ topics: created }, 'created Kafka topics');
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect().catch((err) => this.logger.warn({ err }, 'producer disconnect failed'));
+    await this.probe.close();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    this.logger.info({ service: this.options.service, prefix: this.config.KAFKA_TOPIC_PREFIX }, 'infrastructure closed');
+  }
+}
+
+/** Everything an app shares: config, logger, Kafka connection + producer, TypeORM DataSource, /health and /metrics. */
+@Module({})
+export class ServiceKitModule {
+  static forRoot(options: ServiceKitOptions): DynamicModule {
+    const { config } = options;
+    const providers: Provider[] = [
+      { provide: SERVICE_OPTIONS, useValue: options },
+      { provide: SERVICE_NAME, useValue: options.service },
+      { provide: SERVICE_CONFIG, useValue: config },
+      { provide: config.constructor, useValue: config },
+      { provide: LOGGER, useValue: options.logger },
+      {
+        provide: KafkaConnection,
+        useFactory: () =>
+          new KafkaConnection({
+            brokers: config.kafkaBrokers,
+            clientId: `${options.service}${config.SERVICE_INSTANCE_ID ? `-${config.SERVICE_INSTANCE_ID}` : ''}`,
+            topicPrefix: config.KAFKA_TOPIC_PREFIX,
+            log: (level, message, extra) => options.logger[level]({ kafka: extra }, message),
+          }),
+      },
+      {
+        provide: EventProducer,
+        inject: [KafkaConnection],
+        useFactory: async (connection: KafkaConnection) => {
+          const producer = new EventProducer(connection);
+          await producer.connect();
+          return producer;
+        },
+      },
+      { provide: KafkaHealthProbe, inject: [KafkaConnection], useFactory: (c: KafkaConnection) => new KafkaHealthProbe(c) },
+      {
+        provide: DataSource,
+        useFactory: async () => {
+          const dataSource = createDataSource({ url: config.DATABASE_URL, applicationName: options.service, poolSize: options.poolSize });
+          await dataSource.initialize();
+          return dataSource;
+        },
+      },
+      InfrastructureLifecycle,
+    ];
+    return {
+      module: ServiceKitModule,
+      global: true,
+      controllers: [HealthController, MetricsController],
+      providers,
+      exports: [SERVICE_NAME, SERVICE_CONFIG, config.constructor, LOGGER, KafkaConnection, EventProducer, KafkaHealthProbe, DataSource],
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createProxyServer } from 'http-proxy-3';
+
+export interface Route {
+  prefix: string;
+  target: string;
+}
+
+/**
+ * The single public origin for local runs (the nginx of docker-compose.yml plays this role in containers):
+ * longest-prefix routing, WebSocket upgrades, streaming (SSE) responses, 502 JSON when an upstream is down.
+ */
+export function createGateway(routes: Route[]): Server {
+  const sorted = [...routes].sort((a, b) => b.prefix.length - a.prefix.length);
+  const proxy = createProxyServer({ xfwd: true, ws: true, proxyTimeout: 120_000 });
+  const pick = (url = '/') => sorted.find((r) => url === r.prefix.replace(/\/$/, '') || url.startsWith(r.prefix));
+
+  proxy.on('error', (err: Error, _req: IncomingMessage, res: ServerResponse | Duplex) => {
+    if (res instanceof ServerResponse) {
+      if (!res.headersSent) {
+        res.writeHead(502, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ statusCode: 502, code: 'UPSTREAM_UNAVAILABLE', message: err.message }));
+      } else res.end();
+    } else {
+      res.destroy();
+    }
+  });
+
+  const server = createServer((req, res) => {
+    const route = pick(req.url);
+    if (!route) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ statusCode: 404, code: 'NOT_FOUND', message: `No service behind ${req.url}` }));
+      return;
+    }
+    proxy.web(req, res, { target: route.target });
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const route = pick(req.url);
+    if (!route) return socket.destroy();
+    proxy.ws(req, socket, head, { target: route.target });
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}

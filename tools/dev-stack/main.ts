@@ -1,0 +1,183 @@
+// `npm start`: the whole system on one machine. Provisions Kafka + Postgres (or uses KAFKA_BROKERS / DATABASE_URL),
+// migrates, creates topics, seeds a demo account, starts the eight services and the public origin, prints the URLs
+// and a development admin JWT. Ctrl-C stops everything in order.
+import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Client } from 'pg';
+import { sign } from 'jsonwebtoken';
+import { TOPIC_SPECS } from '@crm/contracts';
+import { ensureTopics, KafkaConnection } from '@crm/messaging';
+import { ensureDatabase, runMigrations } from '@crm/persistence';
+import { cacheDir, provisionInfrastructure, redactUrl, withDatabase } from '@crm/testing';
+import { loadDevSecrets } from './dev-secrets';
+import { createGateway } from './gateway';
+import { SERVICES } from './services';
+
+export const DEMO_ACCOUNT_ID = '00000000-0000-4000-8000-000000000001';
+export const DEMO_ADMIN_USER_ID = '00000000-0000-4000-8000-0000000000a1';
+
+const root = resolve(__dirname, '../../..');
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const env = process.env;
+  const devDir = join(cacheDir(), 'dev');
+  const publicUrl = (env.PUBLIC_URL ?? 'http://localhost:8080').replace(/\/$/, '');
+  const topicPrefix = env.KAFKA_TOPIC_PREFIX ?? '';
+
+  say('crm-channels: provisioning Kafka and PostgreSQL ...');
+  const infra = await provisionInfrastructure({
+    kafkaDataDir: join(devDir, 'kafka'),
+    kafkaPort: Number(env.DEV_KAFKA_PORT ?? 29092),
+    log: (l) => say(`  ${l}`),
+  });
+  infra.description.forEach((d) => say(`  ${d}`));
+  const databaseUrl = env.DATABASE_URL ?? withDatabase(infra.postgresAdminUrl, 'crm_channels');
+
+  const children: Array<{ name: string; child: ChildProcess }> = [];
+  let gateway: ReturnType<typeof createGateway> | undefined;
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('\nstopping: public origin, services, infrastructure ...');
+    await new Promise<void>((r) => (gateway ? gateway.close(() => r()) : r()));
+    gateway?.closeAllConnections();
+    await Promise.all(
+      children.map(
+        ({ child }) =>
+          new Promise<void>((r) => {
+            if (child.exitCode !== null) return r();
+            const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+            child.once('exit', () => {
+              clearTimeout(timer);
+              r();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    await infra.stop();
+    say('stopped.');
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+
+  try {
+    await ensureDatabase(databaseUrl);
+    await runMigrations(databaseUrl);
+    say(`  database ${redactUrl(databaseUrl)} migrated`);
+
+    const connection = new KafkaConnection({ brokers: infra.kafkaBrokers, clientId: 'dev-stack', topicPrefix });
+    await ensureTopics(
+      connection,
+      TOPIC_SPECS.map((s) => ({ name: s.name, partitions: s.partitions, compacted: s.compacted, config: Object.fromEntries(s.configEntries.map((e) => [e.name, e.value])) })),
+    );
+    say(`  topics ready (prefix "${topicPrefix}")`);
+
+    await seedDemoAccount(databaseUrl);
+    const secrets = loadDevSecrets(join(devDir, 'secrets.json'));
+
+    const serviceEnv: NodeJS.ProcessEnv = {
+      ...env,
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: topicPrefix,
+      PUBLIC_URL: publicUrl,
+      LOG_LEVEL: env.LOG_LEVEL ?? 'info',
+      ...secrets,
+    };
+    for (const service of SERVICES) {
+      const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist/apps', service.name, 'src/main.js')], {
+        env: { ...serviceEnv, PORT: String(service.port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push({ name: service.name, child });
+      relay(service.name, child);
+      child.once('exit', (code, signal) => {
+        if (!stopping) {
+          say(`[${service.name}] exited (${signal ?? code}); stopping the stack`);
+          void stopAll(1);
+        }
+      });
+    }
+
+    const publicPort = Number(new URL(publicUrl).port || 80);
+    gateway = createGateway(
+      SERVICES.flatMap((s) => s.routes.map((prefix) => ({ prefix, target: `http://127.0.0.1:${s.port}` }))),
+    );
+    await new Promise<void>((r, reject) => gateway!.once('error', reject).listen(publicPort, '0.0.0.0', () => r()));
+
+    await Promise.all(SERVICES.map((s) => waitHealthy(s.name, `http://127.0.0.1:${s.port}/health`, 120_000)));
+    const token = sign({ sub: DEMO_ADMIN_USER_ID, accountId: DEMO_ACCOUNT_ID, role: 'admin' }, secrets.AUTH_JWT_SECRET, {
+      algorithm: 'HS256',
+      expiresIn: '30d',
+    });
+
+    say('');
+    say(`crm-channels is up in ${((Date.now() - started) / 1000).toFixed(1)} s — every service healthy.`);
+    say(`  Public origin : ${publicUrl}`);
+    say(`  REST API      : ${publicUrl}/api/v1   (OpenAPI: ${publicUrl}/api/docs)`);
+    say(`  Webhooks      : ${publicUrl}/webhooks/<telegram|whatsapp|vk|avito>/<channelId>`);
+    say(`  Widget        : ${publicUrl}/widget/`);
+    for (const s of SERVICES) say(`  ${s.name.padEnd(19)} http://127.0.0.1:${s.port}/health`);
+    say(`  Kafka         : ${infra.kafkaBrokers.join(',')}   PostgreSQL: ${redactUrl(databaseUrl)}`);
+    say('');
+    say(`Development admin JWT (account ${DEMO_ACCOUNT_ID}, valid 30 days):`);
+    say(token);
+    say('');
+    say(`  export TOKEN=${token}`);
+    say(`  curl -H "Authorization: Bearer $TOKEN" ${publicUrl}/api/v1/channels`);
+    say('');
+    say('Ctrl-C stops everything.');
+  } catch (err) {
+    say(`npm start failed: ${(err as Error).stack ?? String(err)}`);
+    await stopAll(1);
+  }
+}
+
+async function seedDemoAccount(databaseUrl: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`INSERT INTO accounts (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [DEMO_ACCOUNT_ID, 'Demo account']);
+  } finally {
+    await client.end();
+  }
+}
+
+async function waitHealthy(name: string, url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+      if (res.status === 200) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${name} did not become healthy within ${timeoutMs / 1000} s (${url})`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Prints each service's JSON log lines compactly: "[service] level message". Set DEV_RAW_LOGS=1 for raw JSON. */
+function relay(name: string, child: ChildProcess): void {
+  const raw = process.env.DEV_RAW_LOGS === '1';
+  for (const stream of [child.stdout!, child.stderr!]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      if (raw) return say(`[${name}] ${line}`);
+      try {
+        const entry = JSON.parse(line) as { level?: string; msg?: string; context?: string };
+        say(`[${name}] ${entry.level ?? ''} ${entry.context ? `${entry.context}: ` : ''}${entry.msg ?? line}`);
+      } catch {
+        say(`[${name}] ${line}`);
+      }
+    });
+  }
+}
+
+void main();
