@@ -3,14 +3,14 @@
 // and a development admin JWT. Ctrl-C stops everything in order.
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client } from 'pg';
 import { sign } from 'jsonwebtoken';
 import { TOPIC_SPECS } from '@crm/contracts';
 import { ensureTopics, KafkaConnection } from '@crm/messaging';
 import { ensureDatabase, runMigrations } from '@crm/persistence';
-import { cacheDir, provisionInfrastructure, redactUrl, withDatabase } from '@crm/testing';
+import { cacheDir, provisionInfrastructure, redactUrl, repoRoot, withDatabase } from '@crm/testing';
 import { loadDevSecrets } from './dev-secrets';
 import { createGateway } from './gateway';
 import { SERVICES } from './services';
@@ -18,7 +18,7 @@ import { SERVICES } from './services';
 export const DEMO_ACCOUNT_ID = '00000000-0000-4000-8000-000000000001';
 export const DEMO_ADMIN_USER_ID = '00000000-0000-4000-8000-0000000000a1';
 
-const root = resolve(__dirname, '../../..');
+const root = repoRoot();
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {

@@ -71,7 +71,12 @@ export function createEnvelope<K extends KnownEventType>(
   data: EventDataMap[K],
   options: CreateEnvelopeOptions,
 ): EventEnvelope<EventDataMap[K]>;
-export function createEnvelope<T extends object>(type: string, data: T, options: CreateEnvelopeOptions): EventEnvelope<T>;
+/** Unregistered types (no data class in EVENT_DATA_CLASSES): any object. Registered types must use their class. */
+export function createEnvelope<T extends object, S extends string = string>(
+  type: S extends KnownEventType ? never : S,
+  data: T,
+  options: CreateEnvelopeOptions,
+): EventEnvelope<T>;
 export function createEnvelope<T extends object>(type: string, data: T, options: CreateEnvelopeOptions): EventEnvelope<T> {
   const envelope = new EventEnvelope<T>();
   envelope.id = options.id ?? randomUUID();

@@ -3,3 +3,4 @@ export { startLocalKafka, ensureKafkaJars, pinnedKafkaVersion, cacheDir, type Lo
 export { freePort, portOpen, waitForPort } from './infra/net';
 export { dockerEngineReachable } from './infra/docker';
 export { readTopic, testBrokers, uniqueTopicPrefix, waitFor } from './kafka/test-kafka';
+export { repoRoot } from './infra/repo-root';

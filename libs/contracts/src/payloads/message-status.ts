@@ -33,7 +33,7 @@ export class MessageStatusData {
   status: DeliveryStatus;
 
   /** Stable upper-snake code (e.g. `TELEGRAM_BOT_BLOCKED`). Required when `status` is `failed`. */
-  @ValidateIf((o: MessageStatusData) => o.errorCode !== undefined)
+  @ValidateIf((o: MessageStatusData) => o.errorCode !== undefined || o.status === 'failed')
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)

@@ -2,10 +2,11 @@ import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, openSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { freePort, waitForPort } from './net';
+import { repoRoot } from './repo-root';
 
 const execFileAsync = promisify(execFile);
 
@@ -26,7 +27,6 @@ export interface LocalKafka {
   stop(): Promise<void>;
 }
 
-const repoRoot = resolve(__dirname, '../../../..');
 
 export function cacheDir(): string {
   return process.env.CRM_CACHE_DIR ?? join(homedir(), '.cache', 'crm-channels');
@@ -34,7 +34,7 @@ export function cacheDir(): string {
 
 /** The Kafka version pinned in deploy/kafka/pom.xml. */
 export function pinnedKafkaVersion(): string {
-  const pom = readFileSync(join(repoRoot, 'deploy/kafka/pom.xml'), 'utf8');
+  const pom = readFileSync(join(repoRoot(), 'deploy/kafka/pom.xml'), 'utf8');
   const match = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom);
   if (!match) throw new Error('deploy/kafka/pom.xml has no <kafka.version> property');
   return match[1];
@@ -48,7 +48,7 @@ export async function ensureKafkaJars(version = pinnedKafkaVersion(), log: (l: s
   mkdirSync(libs, { recursive: true });
   await execFileAsync(
     'mvn',
-    ['-q', '-B', '-f', join(repoRoot, 'deploy/kafka/pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`, `-Dkafka.version=${version}`],
+    ['-q', '-B', '-f', join(repoRoot(), 'deploy/kafka/pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`, `-Dkafka.version=${version}`],
     { maxBuffer: 16 * 1024 * 1024 },
   );
   return libs;
