@@ -23,7 +23,7 @@ export class BaseServiceConfig {
 
   @Transform(toInt)
   @IsInt()
-  @Min(1)
+  @Min(0)
   @Max(65535)
   PORT!: number;
 

@@ -6,7 +6,7 @@ import { BaseServiceConfig, WithAvitoApiUrl, WithJwtSecret, WithPublicUrl, WithS
 export class ApiConfig extends WithAvitoApiUrl(WithVkApiUrl(WithWhatsappGraphUrl(WithTelegramApiRoot(WithJwtSecret(WithPublicUrl(WithSecretsKey(BaseServiceConfig))))))) {
   @Transform(toInt)
   @IsInt()
-  @Min(1)
+  @Min(0)
   @Max(65535)
   override PORT: number = 3000;
 }

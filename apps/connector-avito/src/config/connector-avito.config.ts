@@ -6,7 +6,7 @@ import { BaseServiceConfig, WithAvitoApiUrl, WithPublicUrl, WithSecretsKey, toIn
 export class ConnectorAvitoConfig extends WithAvitoApiUrl(WithPublicUrl(WithSecretsKey(BaseServiceConfig))) {
   @Transform(toInt)
   @IsInt()
-  @Min(1)
+  @Min(0)
   @Max(65535)
   override PORT: number = 3104;
 }

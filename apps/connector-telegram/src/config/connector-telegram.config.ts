@@ -6,7 +6,7 @@ import { BaseServiceConfig, WithPublicUrl, WithSecretsKey, WithTelegramApiRoot, 
 export class ConnectorTelegramConfig extends WithTelegramApiRoot(WithPublicUrl(WithSecretsKey(BaseServiceConfig))) {
   @Transform(toInt)
   @IsInt()
-  @Min(1)
+  @Min(0)
   @Max(65535)
   override PORT: number = 3101;
 

@@ -6,7 +6,7 @@ import { BaseServiceConfig, WithPublicUrl, WithSecretsKey, WithVkApiUrl, toInt }
 export class ConnectorVkConfig extends WithVkApiUrl(WithPublicUrl(WithSecretsKey(BaseServiceConfig))) {
   @Transform(toInt)
   @IsInt()
-  @Min(1)
+  @Min(0)
   @Max(65535)
   override PORT: number = 3103;
 }

@@ -6,7 +6,7 @@ import { BaseServiceConfig, WithPublicUrl, WithSecretsKey, toInt } from '@crm/co
 export class ConnectorWidgetConfig extends WithPublicUrl(WithSecretsKey(BaseServiceConfig)) {
   @Transform(toInt)
   @IsInt()
-  @Min(1)
+  @Min(0)
   @Max(65535)
   override PORT: number = 3105;
 }

@@ -6,7 +6,7 @@ import { BaseServiceConfig, toInt } from '@crm/config';
 export class LeadRoutingConfig extends BaseServiceConfig {
   @Transform(toInt)
   @IsInt()
-  @Min(1)
+  @Min(0)
   @Max(65535)
   override PORT: number = 3201;
 }

@@ -17,7 +17,7 @@ describe('createTestDatabase (real PostgreSQL)', () => {
     const a = await createTestDatabase();
     const b = await createTestDatabase({ migrate: false });
     try {
-      expect(a.name).toMatch(/^crm_t_[0-9a-f]{16}$/);
+      expect(a.name).toMatch(/^crm_t_([0-9a-f]{6}_)?[0-9a-f]{16}$/); // run id prefix under npm test
       expect(a.name).not.toBe(b.name);
       expect(new URL(a.url).pathname).toBe(`/${a.name}`);
       expect(await publicTables(a.url)).toContain('messages');

@@ -7,7 +7,8 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { runMigrations } from '@crm/persistence';
+// Relative import: Jest applies its transform to the global setup but not moduleNameMapper.
+import { runMigrations } from '../../../persistence/src/data-source';
 import { provisionInfrastructure, withDatabase } from '../infra/provision';
 
 interface Held {
