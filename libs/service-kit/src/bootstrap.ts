@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { BaseServiceConfig, ConfigValidationError, loadConfig } from '@crm/config';
 import { createLogger, PinoNestLogger } from './logger';
 import { httpMetricsMiddleware } from './http-metrics.middleware';
+import { bodyErrorMiddleware } from './body-error.middleware';
 
 export interface ServiceDefinition<C extends BaseServiceConfig> {
   /** Service name as in DESIGN §2 (e.g. "api"). */
@@ -50,6 +51,7 @@ export async function startService<C extends BaseServiceConfig>(
   app.useBodyParser('json', { limit });
   app.useBodyParser('urlencoded', { limit, extended: true });
   app.useBodyParser('text', { limit });
+  app.use(bodyErrorMiddleware());
   app.use(httpMetricsMiddleware());
   app.disable('x-powered-by');
   await definition.configure?.(app, config, logger);

@@ -5,3 +5,4 @@ export { createLogger, PinoNestLogger, REDACTED_KEYS, scrubSecrets, type LoggerO
 export { MetricsController } from './metrics.controller';
 export { ServiceKitModule, type ServiceKitOptions } from './service-kit.module';
 export { HEALTH_CHECKS, LOGGER, SERVICE_CONFIG, SERVICE_NAME } from './tokens';
+export { bodyErrorMiddleware } from './body-error.middleware';

@@ -1,0 +1,38 @@
+import { HttpStatus } from '@nestjs/common';
+import { ErrorCode } from '@crm/domain';
+
+/** The one place domain error codes become HTTP statuses. Exhaustive: a new ErrorCode does not compile without one. */
+export const HTTP_STATUS_OF: Record<ErrorCode, HttpStatus> = {
+  [ErrorCode.VALIDATION_FAILED]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.UNAUTHORIZED]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.FORBIDDEN]: HttpStatus.FORBIDDEN,
+  [ErrorCode.NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ErrorCode.PAYLOAD_TOO_LARGE]: HttpStatus.PAYLOAD_TOO_LARGE,
+  [ErrorCode.RATE_LIMITED]: HttpStatus.TOO_MANY_REQUESTS,
+  [ErrorCode.CONFLICT]: HttpStatus.CONFLICT,
+  [ErrorCode.INTERNAL]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [ErrorCode.CHANNEL_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ErrorCode.CHANNEL_ALREADY_CONNECTED]: HttpStatus.CONFLICT,
+  [ErrorCode.CHANNEL_SETTINGS_INVALID]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.CHANNEL_TYPE_UNSUPPORTED]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.INTEGRATION_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ErrorCode.INTEGRATION_SETTINGS_INVALID]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.INTEGRATION_IN_USE]: HttpStatus.CONFLICT,
+  [ErrorCode.FUNNEL_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ErrorCode.STAGE_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ErrorCode.STAGE_NOT_IN_FUNNEL]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.FUNNEL_IN_USE]: HttpStatus.CONFLICT,
+  [ErrorCode.STAGE_IN_USE]: HttpStatus.CONFLICT,
+  [ErrorCode.TELEGRAM_TOKEN_INVALID]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.WHATSAPP_CREDENTIALS_INVALID]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.VK_TOKEN_INVALID]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.AVITO_CREDENTIALS_INVALID]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.PLATFORM_UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.DIALOG_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ErrorCode.MESSAGE_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ErrorCode.ATTACHMENT_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ErrorCode.CLIENT_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ErrorCode.LEAD_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ErrorCode.CHANNEL_INACTIVE]: HttpStatus.CONFLICT,
+  [ErrorCode.DEPENDENCY_UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
+};

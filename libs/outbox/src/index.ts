@@ -1,0 +1,2 @@
+export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+export { enqueueOutbox, OUTBOX_CHANNEL, type OutboxRecord } from './outbox-writer';

@@ -1,0 +1,130 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { EventProducer, OutgoingMessage } from '@crm/messaging';
+import { OUTBOX_CHANNEL } from './outbox-writer';
+
+export interface OutboxRelayOptions {
+  databaseUrl: string;
+  batchSize?: number;
+  /** Safety-net poll interval; NOTIFY normally wakes the relay at once. */
+  pollIntervalMs?: number;
+  /** Published rows older than this are deleted. */
+  retentionMs?: number;
+  log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+/** Session-level lock id shared by every relay instance: one instance publishes at a time, so per-key order holds. */
+const RELAY_LOCK = 72_410_001;
+
+/**
+ * Publishes outbox rows to Kafka in id order and marks them published. Crash-safe: a row is marked only after Kafka
+ * acknowledged it (acks=all), so a crash between the two republishes it (at-least-once; consumers dedupe by id).
+ */
+export class OutboxRelay {
+  private listener?: Client;
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  private wake?: () => void;
+  private loop?: Promise<void>;
+  private lastCleanup = 0;
+  published = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly producer: EventProducer,
+    private readonly options: OutboxRelayOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    this.running = true;
+    await this.listen();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    clearTimeout(this.timer);
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Publishes everything pending now (used by tests and at shutdown). Returns the number of rows published. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.publishBatch();
+      total += n;
+      if (n === 0) return total;
+    }
+  }
+
+  private async listen(): Promise<void> {
+    try {
+      const client = new Client({ connectionString: this.options.databaseUrl, application_name: 'outbox-relay' });
+      client.on('error', () => {
+        this.listener = undefined;
+      });
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      client.on('notification', () => this.wake?.());
+      this.listener = client;
+    } catch (err) {
+      this.options.log?.warn({ err }, 'outbox LISTEN failed; polling only');
+    }
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      let published = 0;
+      try {
+        published = await this.publishBatch();
+        failures = 0;
+        if (!this.listener) await this.listen();
+        await this.cleanup();
+      } catch (err) {
+        failures += 1;
+        this.options.log?.error({ err }, 'outbox relay failed; will retry');
+      }
+      if (published > 0 && failures === 0) continue;
+      const wait = failures > 0 ? Math.min(5000, 200 * 2 ** failures) : this.options.pollIntervalMs ?? 1000;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        this.timer = setTimeout(resolve, wait);
+      });
+      clearTimeout(this.timer);
+    }
+  }
+
+  private async publishBatch(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const [{ locked }] = (await manager.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [RELAY_LOCK])) as Array<{ locked: boolean }>;
+      if (!locked) return 0;
+      const rows = (await manager.query(
+        `SELECT id, topic, message_key, payload, headers FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+        [this.options.batchSize ?? 500],
+      )) as Array<{ id: string; topic: string; message_key: string; payload: unknown; headers: Record<string, string> }>;
+      if (rows.length === 0) return 0;
+      const byTopic = new Map<string, OutgoingMessage[]>();
+      for (const row of rows) {
+        const list = byTopic.get(row.topic) ?? [];
+        list.push({ key: row.message_key, value: row.payload === null ? null : JSON.stringify(row.payload), headers: row.headers });
+        byTopic.set(row.topic, list);
+      }
+      await Promise.all([...byTopic].map(([topic, messages]) => this.producer.send(topic, messages)));
+      await manager.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      this.published += rows.length;
+      return rows.length;
+    });
+  }
+
+  private async cleanup(): Promise<void> {
+    if (Date.now() - this.lastCleanup < 60_000) return;
+    this.lastCleanup = Date.now();
+    await this.dataSource.query(
+      `DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < now() - make_interval(secs => $1)`,
+      [(this.options.retentionMs ?? 86_400_000) / 1000],
+    );
+  }
+}
