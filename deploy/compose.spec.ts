@@ -17,7 +17,6 @@ import { connectorWidgetService } from '../apps/connector-widget/src/connector-w
 import { integrationsService } from '../apps/integrations/src/integrations.service-definition';
 import { leadRoutingService } from '../apps/lead-routing/src/lead-routing.service-definition';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDefinition = ServiceDefinition<any>;
 type Json = Record<string, unknown>;
 

@@ -14,7 +14,7 @@ export class AppModule {
   static forRoot(config: ApiConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forRoot({ service: 'api', config, logger })],
+      imports: [ServiceKitModule.forRoot({ service: 'api', config, logger, outboxRelay: true })],
       controllers: [MeController],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

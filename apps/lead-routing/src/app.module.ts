@@ -9,7 +9,7 @@ export class AppModule {
   static forRoot(config: LeadRoutingConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forRoot({ service: 'lead-routing', config, logger })],
+      imports: [ServiceKitModule.forRoot({ service: 'lead-routing', config, logger, outboxRelay: true })],
     };
   }
 }

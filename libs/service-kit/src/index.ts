@@ -6,3 +6,5 @@ export { MetricsController } from './metrics.controller';
 export { ServiceKitModule, type ServiceKitOptions } from './service-kit.module';
 export { HEALTH_CHECKS, LOGGER, SERVICE_CONFIG, SERVICE_NAME } from './tokens';
 export { bodyErrorMiddleware } from './body-error.middleware';
+export { classifyConsumerError } from './error-disposition';
+export { ManagedConsumer } from './managed-consumer';

@@ -1,10 +1,11 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit, Provider } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit, Optional, Provider } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { TOPIC_SPECS } from '@crm/contracts';
 import { BaseServiceConfig } from '@crm/config';
 import { ensureTopics, EventProducer, KafkaConnection, KafkaHealthProbe } from '@crm/messaging';
 import { createDataSource } from '@crm/persistence';
+import { OutboxRelay } from '@crm/outbox';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { LOGGER, SERVICE_CONFIG, SERVICE_NAME, SERVICE_OPTIONS } from './tokens';
@@ -16,6 +17,8 @@ export interface ServiceKitOptions {
   /** Create missing topics at boot (idempotent). Default true. */
   ensureTopics?: boolean;
   poolSize?: number;
+  /** Run the transactional-outbox relay in this process (apps that write to the outbox). */
+  outboxRelay?: boolean;
 }
 
 /**
@@ -23,7 +26,7 @@ export interface ServiceKitOptions {
  * producer → Kafka admin → database.
  */
 @Injectable()
-class InfrastructureLifecycle implements OnModuleInit, OnApplicationShutdown {
+class InfrastructureLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: BaseServiceConfig,
     @Inject(SERVICE_OPTIONS) private readonly options: ServiceKitOptions,
@@ -32,7 +35,12 @@ class InfrastructureLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly producer: EventProducer,
     private readonly probe: KafkaHealthProbe,
     private readonly dataSource: DataSource,
+    @Optional() private readonly outboxRelay?: OutboxRelay,
   ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.outboxRelay?.start();
+  }
 
   async onModuleInit(): Promise<void> {
     if (this.options.ensureTopics !== false) {
@@ -50,6 +58,7 @@ class InfrastructureLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.outboxRelay?.stop();
     await this.producer.disconnect().catch((err) => this.logger.warn({ err }, 'producer disconnect failed'));
     await this.probe.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
@@ -98,12 +107,23 @@ export class ServiceKitModule {
       },
       InfrastructureLifecycle,
     ];
+    if (options.outboxRelay) {
+      providers.push({
+        provide: OutboxRelay,
+        inject: [DataSource, EventProducer],
+        useFactory: (dataSource: DataSource, producer: EventProducer) =>
+          new OutboxRelay(dataSource, producer, {
+            databaseUrl: config.DATABASE_URL,
+            log: { warn: (o, m) => options.logger.warn(o, m), error: (o, m) => options.logger.error(o, m) },
+          }),
+      });
+    }
     return {
       module: ServiceKitModule,
       global: true,
       controllers: [HealthController, MetricsController],
       providers,
-      exports: [SERVICE_NAME, SERVICE_CONFIG, config.constructor, LOGGER, KafkaConnection, EventProducer, KafkaHealthProbe, DataSource],
+      exports: [SERVICE_NAME, SERVICE_CONFIG, config.constructor, LOGGER, KafkaConnection, EventProducer, KafkaHealthProbe, DataSource, ...(options.outboxRelay ? [OutboxRelay] : [])],
     };
   }
 }
