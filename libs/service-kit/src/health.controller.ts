@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from './public.decorator';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { KafkaHealthProbe } from '@crm/messaging';
@@ -16,6 +17,7 @@ export interface DependencyCheck {
  * metadata) really respond. 200 when every dependency is up, 503 otherwise, with the detail of each.
  */
 @ApiExcludeController()
+@Public()
 @Controller()
 export class HealthController {
   constructor(

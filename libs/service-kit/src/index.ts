@@ -8,3 +8,4 @@ export { HEALTH_CHECKS, LOGGER, SERVICE_CONFIG, SERVICE_NAME } from './tokens';
 export { bodyErrorMiddleware } from './body-error.middleware';
 export { classifyConsumerError } from './error-disposition';
 export { ManagedConsumer } from './managed-consumer';
+export { IS_PUBLIC, Public } from './public.decorator';

@@ -1,11 +1,13 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from './public.decorator';
 import { collectDefaultMetrics, register } from 'prom-client';
 
 let defaultsCollected = false;
 
 /** GET /metrics — Prometheus text format: process/runtime metrics plus whatever the app and libraries registered. */
 @ApiExcludeController()
+@Public()
 @Controller()
 export class MetricsController {
   constructor() {

@@ -1,11 +1,9 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { AuthUser } from './auth-user';
 
-export const IS_PUBLIC = 'crm:isPublic';
 export const ADMIN_ONLY = 'crm:adminOnly';
 
-/** No bearer token needed (health, docs). */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+export { IS_PUBLIC, Public } from '@crm/service-kit';
 /** Only `admin` may call it; `agent` gets 403. */
 export const AdminOnly = () => SetMetadata(ADMIN_ONLY, true);
 

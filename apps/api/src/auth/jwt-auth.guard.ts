@@ -3,9 +3,9 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { verify } from 'jsonwebtoken';
 import { DomainError, ErrorCode } from '@crm/domain';
-import { SERVICE_CONFIG } from '@crm/service-kit';
+import { IS_PUBLIC, SERVICE_CONFIG } from '@crm/service-kit';
 import { ApiConfig } from '../config/api.config';
-import { ADMIN_ONLY, IS_PUBLIC } from './auth.decorators';
+import { ADMIN_ONLY } from './auth.decorators';
 import { AuthUser, ROLES, Role } from './auth-user';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
