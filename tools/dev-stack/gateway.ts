@@ -1,4 +1,4 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Agent, createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 
@@ -14,6 +14,8 @@ export interface Route {
 export function createGateway(routes: Route[]): Server {
   const sorted = [...routes].sort((a, b) => b.prefix.length - a.prefix.length);
   const proxy = createProxyServer({ xfwd: true, ws: true, proxyTimeout: 120_000 });
+  // Keep-alive connections to the upstreams (http-proxy's default is a new connection, `connection: close`, per request).
+  const agent = new Agent({ keepAlive: true, maxSockets: 512 });
   const pick = (url = '/') => sorted.find((r) => url === r.prefix.replace(/\/$/, '') || url.startsWith(r.prefix));
 
   proxy.on('error', (err: Error, _req: IncomingMessage, res: ServerResponse | Duplex) => {
@@ -34,7 +36,7 @@ export function createGateway(routes: Route[]): Server {
       res.end(JSON.stringify({ statusCode: 404, code: 'NOT_FOUND', message: `No service behind ${req.url}` }));
       return;
     }
-    proxy.web(req, res, { target: route.target });
+    proxy.web(req, res, { target: route.target, agent });
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const route = pick(req.url);
@@ -42,5 +44,6 @@ export function createGateway(routes: Route[]): Server {
     proxy.ws(req, socket, head, { target: route.target });
   });
   server.keepAliveTimeout = 65_000;
+  server.on('close', () => agent.destroy());
   return server;
 }

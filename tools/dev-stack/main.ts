@@ -117,13 +117,19 @@ async function main(): Promise<void> {
       algorithm: 'HS256',
       expiresIn: '30d',
     });
+    const demoWidget = await ensureDemoWidgetChannel(publicUrl, token).catch((err: Error) => ({ error: err.message }));
 
     say('');
     say(`crm-channels is up in ${((Date.now() - started) / 1000).toFixed(1)} s — every service healthy.`);
     say(`  Public origin : ${publicUrl}`);
     say(`  REST API      : ${publicUrl}/api/v1   (OpenAPI: ${publicUrl}/api/docs)`);
     say(`  Webhooks      : ${publicUrl}/webhooks/<telegram|whatsapp|vk|avito>/<channelId>`);
-    say(`  Widget        : ${publicUrl}/widget/`);
+    say(`  Widget        : ${publicUrl}/widget/   (script: ${publicUrl}/widget/widget.js)`);
+    if ('publicKey' in demoWidget) {
+      say(`  Widget demo   : ${publicUrl}/widget/demo?key=${demoWidget.publicKey}   ← open it and chat with yourself`);
+    } else {
+      say(`  Widget demo   : ${publicUrl}/widget/demo?key=<publicKey>   (no demo channel: ${demoWidget.error})`);
+    }
     for (const s of SERVICES) say(`  ${s.name.padEnd(19)} http://127.0.0.1:${s.port}/health`);
     say(`  Kafka         : ${infra.kafkaBrokers.join(',')}   PostgreSQL: ${redactUrl(databaseUrl)}`);
     say('');
@@ -148,6 +154,44 @@ async function seedDemoAccount(databaseUrl: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A widget channel of the demo account that the demo page (served from the public origin) may use: the first active
+ * one allowing the public origin, or a new one created through the API like the wizard does (client and lead on the
+ * first message, in the account's first funnel when it has one).
+ */
+async function ensureDemoWidgetChannel(publicUrl: string, token: string): Promise<{ publicKey: string }> {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${publicUrl}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'accept-language': 'en', ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(10_000),
+    });
+    const json = (await res.json().catch(() => ({}))) as Record<string, any>;
+    if (!res.ok) throw new Error(`${method} /api/v1${path} answered ${res.status} ${json.code ?? ''}`.trim());
+    return json;
+  };
+  const origin = new URL(publicUrl).origin;
+  const channels = await call('GET', '/channels?type=widget&status=active&limit=100');
+  const existing = (channels.items as Array<Record<string, any>>).find((c) => Array.isArray(c.settings?.allowedOrigins) && c.settings.allowedOrigins.includes(origin));
+  if (existing?.connection?.publicKey) return { publicKey: existing.connection.publicKey };
+  const url = new URL(origin);
+  const origins = [origin];
+  // The same page opened as localhost or 127.0.0.1 is another origin to the browser.
+  if (url.hostname === 'localhost') origins.push(origin.replace('//localhost', '//127.0.0.1'));
+  if (url.hostname === '127.0.0.1') origins.push(origin.replace('//127.0.0.1', '//localhost'));
+  const funnels = await call('GET', '/funnels?limit=1').catch(() => ({ items: [] }));
+  const funnelId = (funnels.items as Array<{ id: string }>)[0]?.id ?? null;
+  const created = await call('POST', '/channels', {
+    name: 'Виджет на демо-странице',
+    type: 'widget',
+    description: 'Created by npm start for /widget/demo',
+    routing: { funnelId, stageId: null, createLeadOnFirstMessage: true, findExistingLead: true, createClientOnFirstMessage: true, autoMatchClient: true },
+    settings: { allowedOrigins: origins, title: 'Demo Coffee', greeting: 'Здравствуйте! Чем можем помочь?', color: '#0f766e', preChat: { fields: ['name', 'phone'] } },
+  });
+  return { publicKey: created.connection.publicKey };
 }
 
 async function waitHealthy(name: string, url: string, timeoutMs: number): Promise<void> {

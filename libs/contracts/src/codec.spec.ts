@@ -355,6 +355,13 @@ describe('free-form objects', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('parseJsonValue drops __proto__ keys spelled with unicode escapes too', () => {
+    const parsed = parseJsonValue('{"a":{"\\u005f\\u005fproto__":{"polluted":true},"b":1},"__pr\\u006fto__":{"c":2}}') as Record<string, Record<string, unknown>>;
+    expect(Object.prototype.hasOwnProperty.call(parsed, '__proto__')).toBe(false);
+    expect(Object.prototype.hasOwnProperty.call(parsed.a, '__proto__')).toBe(false);
+    expect(parsed.a.b).toBe(1);
+  });
+
   it('parseJsonValue drops __proto__ keys (no own __proto__ property survives parsing)', () => {
     const parsed = parseJsonValue('{"a":{"__proto__":{"polluted":true},"b":1},"__proto__":{"c":2}}') as Record<string, Record<string, unknown>>;
     expect(Object.prototype.hasOwnProperty.call(parsed, '__proto__')).toBe(false);

@@ -104,6 +104,10 @@ export const CrmEventKind = {
   MessageReceived: 'message.received',
   MessageSent: 'message.sent',
   MessageStatus: 'message.status',
+  /** An inbound message was edited on the platform (its previous content is kept as a revision). */
+  MessageEdited: 'message.edited',
+  /** An inbound message was deleted on the platform (the row stays, marked deleted). */
+  MessageDeleted: 'message.deleted',
 } as const;
 export type CrmEventKind = (typeof CrmEventKind)[keyof typeof CrmEventKind];
 export const CRM_EVENT_KINDS = valuesOf(CrmEventKind);

@@ -244,6 +244,9 @@ describe('CrmEventData', () => {
     ['message.status', { messageId: MESSAGE_ID }, ['status']],
     ['message.status', { messageId: MESSAGE_ID, status: 'failed', errorCode: 'VK_PRIVACY' }, []],
     ['message.status', { messageId: MESSAGE_ID, status: 'seen' }, ['status']],
+    ['message.edited', {}, ['messageId']],
+    ['message.edited', { messageId: MESSAGE_ID }, []],
+    ['message.deleted', { messageId: MESSAGE_ID }, []],
   ])('%s with %j → %j', (kind, extra, expected) => {
     expect(problems(CrmEventData, { kind, dialogId: DIALOG_ID, ...extra })).toEqual(expected);
   });

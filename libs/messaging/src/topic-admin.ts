@@ -1,4 +1,4 @@
-import { ITopicConfig } from 'kafkajs';
+import { Admin, ITopicConfig } from 'kafkajs';
 import { KafkaConnection } from './kafka-connection';
 
 export interface TopicSpec {
@@ -34,11 +34,15 @@ export async function ensureTopics(connection: KafkaConnection, specs: TopicSpec
         }).map(([name, value]) => ({ name, value })),
       }));
     if (missing.length > 0) {
-      await admin.createTopics({ topics: missing, waitForLeaders: true }).catch((err: { type?: string }) => {
+      // kafkajs' own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a busy KRaft broker answers for a
+      // moment after creating a topic; wait for the leaders here instead, retrying that answer too.
+      await admin.createTopics({ topics: missing, waitForLeaders: false }).catch((err: { type?: string }) => {
         // Another instance may have created them in the meantime.
         if (err.type !== 'TOPIC_ALREADY_EXISTS') throw err;
       });
     }
+    // Also for topics another instance has just created: they may not be served by their leader yet.
+    await waitForLeaders(admin, specs.map((s) => connection.topic(s.name)));
     const grow = specs.filter((s) => existing.has(connection.topic(s.name)));
     if (grow.length > 0) {
       const meta = await admin.fetchTopicMetadata({ topics: grow.map((s) => connection.topic(s.name)) });
@@ -51,5 +55,25 @@ export async function ensureTopics(connection: KafkaConnection, specs: TopicSpec
     return missing.map((m) => m.topic);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Waits until every partition of `topics` has a leader (new topics are briefly unknown to the broker's metadata). */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics });
+      if (meta.topics.length === topics.length && meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) {
+        // Metadata can name a leader a moment before that broker serves the partition: ask it (ListOffsets).
+        for (const topic of topics) await admin.fetchTopicOffsets(topic);
+        return;
+      }
+    } catch (err) {
+      const type = (err as { type?: string }).type;
+      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE' && type !== 'NOT_LEADER_FOR_PARTITION') throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leader after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

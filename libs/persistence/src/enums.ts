@@ -13,8 +13,11 @@ export type ChannelType = (typeof CHANNEL_TYPES)[number];
 export const CHANNEL_STATUSES = ['active', 'inactive', 'error'] as const;
 export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
 
-/** Result of the last connectivity check of a channel (webhook registered, token still valid…). */
-export const CHANNEL_HEALTH_STATUSES = ['unknown', 'healthy', 'degraded', 'unhealthy'] as const;
+/**
+ * Channel health as its connector last reported it (channels.status.v1 `channel.health`), or `unknown` before the
+ * first report.
+ */
+export const CHANNEL_HEALTH_STATUSES = ['unknown', 'active', 'degraded', 'needs-reauth', 'disconnected'] as const;
 export type ChannelHealthStatus = (typeof CHANNEL_HEALTH_STATUSES)[number];
 
 /** Which routing rule linked an identity to its client (DESIGN §7.2). */

@@ -16,7 +16,7 @@ export function classifyConsumerError(err: unknown): ErrorDisposition {
   const code = typeof inner?.code === 'string' ? inner.code : undefined;
   if (code && (PG_CONNECTION_CODES.has(code) || NODE_NETWORK_CODES.has(code))) return 'infrastructure';
   const message = `${inner?.message ?? ''} ${e?.message ?? ''}`;
-  if (/Connection terminated|connection timeout|terminating connection|Client has encountered a connection error|the database system is (starting up|shutting down)|does not allow connections|timeout exceeded when trying to connect/i.test(message)) {
+  if (/Connection terminated|connection timeout|terminating connection|Client has encountered a connection error|the database system is (starting up|shutting down)|does not allow connections|is not currently accepting connections|timeout exceeded when trying to connect/i.test(message)) {
     return 'infrastructure';
   }
   if (typeof e?.name === 'string' && /^KafkaJS(Connection|NumberOfRetriesExceeded|RequestTimeout|BrokerNotFound)Error$/.test(e.name)) return 'infrastructure';

@@ -4,3 +4,4 @@ export { freePort, portOpen, waitForPort } from './infra/net';
 export { dockerEngineReachable } from './infra/docker';
 export { readTopic, testBrokers, uniqueTopicPrefix, waitFor } from './kafka/test-kafka';
 export { repoRoot } from './infra/repo-root';
+export { FakeTelegramServer, fakeBotToken, type FakeBot, type FakeTelegramFailure, type FakeTelegramOptions, type FakeWebhook, type RecordedCall } from './fakes/telegram/fake-telegram.server';

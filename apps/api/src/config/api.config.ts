@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
-import { BaseServiceConfig, WithAvitoApiUrl, WithJwtSecret, WithPublicUrl, WithSecretsKey, WithTelegramApiRoot, WithVkApiUrl, WithWhatsappGraphUrl, toInt } from '@crm/config';
+import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { BaseServiceConfig, WithAvitoApiUrl, WithJwtSecret, WithPublicUrl, WithSecretsKey, WithTelegramApiRoot, WithVkApiUrl, WithWhatsappGraphUrl, toBool, toInt } from '@crm/config';
 
 /** Environment of the api service (DESIGN §3), validated at boot. */
 export class ApiConfig extends WithAvitoApiUrl(WithVkApiUrl(WithWhatsappGraphUrl(WithTelegramApiRoot(WithJwtSecret(WithPublicUrl(WithSecretsKey(BaseServiceConfig))))))) {
@@ -9,4 +9,29 @@ export class ApiConfig extends WithAvitoApiUrl(WithVkApiUrl(WithWhatsappGraphUrl
   @Min(0)
   @Max(65535)
   override PORT: number = 3000;
+
+  /**
+   * Base interval of the background re-verification of channels saved while their platform was unreachable
+   * (status error, reason PLATFORM_UNAVAILABLE); each channel backs off from it, doubling up to 10 minutes.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  CHANNEL_VERIFY_RETRY_MS: number = 30_000;
+
+  /** Timeout of one live credentials check against a platform (Telegram getMe…). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  PLATFORM_VERIFY_TIMEOUT_MS: number = 10_000;
+
+  /**
+   * Publish the transactional outbox from this process (default true). false leaves committed rows for another
+   * instance's relay — e.g. to run several api replicas with one publisher, or to prove a crash loses nothing.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  OUTBOX_RELAY_ENABLED: boolean = true;
 }

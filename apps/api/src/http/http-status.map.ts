@@ -34,5 +34,7 @@ export const HTTP_STATUS_OF: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.CLIENT_NOT_FOUND]: HttpStatus.NOT_FOUND,
   [ErrorCode.LEAD_NOT_FOUND]: HttpStatus.NOT_FOUND,
   [ErrorCode.CHANNEL_INACTIVE]: HttpStatus.CONFLICT,
+  [ErrorCode.WIDGET_ORIGIN_NOT_ALLOWED]: HttpStatus.FORBIDDEN,
+  [ErrorCode.WIDGET_SESSION_INVALID]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.DEPENDENCY_UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
 };

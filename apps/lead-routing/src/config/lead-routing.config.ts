@@ -9,4 +9,32 @@ export class LeadRoutingConfig extends BaseServiceConfig {
   @Min(0)
   @Max(65535)
   override PORT: number = 3201;
+
+  /** Most inbound messages of one partition routed in one database transaction. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(2000)
+  ROUTING_BATCH_SIZE: number = 1000;
+
+  /** Partitions of channels.inbound.v1 processed at the same time (each in its own transaction). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  ROUTING_PARTITION_CONCURRENCY: number = 6;
+
+  /** How long a channel's routing settings are reused before they are read again. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  ROUTING_CHANNEL_CACHE_TTL_MS: number = 5000;
+
+  /** Kafka consumer session timeout: how soon a crashed instance's partitions move to another one. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(6000)
+  @Max(300_000)
+  KAFKA_SESSION_TIMEOUT_MS: number = 30_000;
 }

@@ -29,6 +29,8 @@ export const CRM_KINDS_WITH_MESSAGE: readonly CrmEventKind[] = Object.freeze([
   'message.received',
   'message.sent',
   'message.status',
+  'message.edited',
+  'message.deleted',
 ]);
 
 /**
@@ -36,7 +38,8 @@ export const CRM_KINDS_WITH_MESSAGE: readonly CrmEventKind[] = Object.freeze([
  * and channelId. Which ids are required depends on `kind`:
  * - client.created / client.matched → `clientId` (client.matched also `matchRule`);
  * - lead.created / lead.linked → `leadId` (and `clientId` when the lead has a client);
- * - message.received / message.sent / message.status → `messageId` (message.status also `status`);
+ * - message.received / message.sent / message.status / message.edited / message.deleted → `messageId`
+ *   (message.status also `status`);
  * - dialog.opened / dialog.closed → only `dialogId`.
  * Other ids may be given for context (e.g. `clientId` on message.received when the dialog has a client).
  */

@@ -37,6 +37,8 @@ export const ERROR_MESSAGES: Catalog = {
   [ErrorCode.CLIENT_NOT_FOUND]: { ru: 'Клиент не найден', en: 'Client not found' },
   [ErrorCode.LEAD_NOT_FOUND]: { ru: 'Сделка не найдена', en: 'Lead not found' },
   [ErrorCode.CHANNEL_INACTIVE]: { ru: 'Канал отключён', en: 'The channel is inactive' },
+  [ErrorCode.WIDGET_ORIGIN_NOT_ALLOWED]: { ru: 'Виджет не разрешён на этом сайте ({origin})', en: 'The widget is not allowed on this site ({origin})' },
+  [ErrorCode.WIDGET_SESSION_INVALID]: { ru: 'Сессия чата недействительна, начните новую', en: 'The chat session is invalid, start a new one' },
   [ErrorCode.DEPENDENCY_UNAVAILABLE]: { ru: 'Сервис временно недоступен, повторите позже', en: 'Service temporarily unavailable, try again later' },
 };
 

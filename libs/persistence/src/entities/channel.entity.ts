@@ -69,6 +69,14 @@ export class ChannelEntity {
   @Column({ name: 'health_checked_at', type: 'timestamptz', nullable: true })
   healthCheckedAt: Date | null;
 
+  /** Stable upper-snake cause of the last health report (e.g. TELEGRAM_TOKEN_REVOKED). */
+  @Column({ name: 'health_cause_code', type: 'text', nullable: true })
+  healthCauseCode: string | null;
+
+  /** Human-readable detail of the last health report (never a credential). */
+  @Column({ name: 'health_message', type: 'text', nullable: true })
+  healthMessage: string | null;
+
   @ForeignKey(() => IntegrationEntity, { name: 'fk_channels_integration', onDelete: 'SET NULL' })
   @Column({ name: 'integration_id', type: 'uuid', nullable: true })
   integrationId: string | null;

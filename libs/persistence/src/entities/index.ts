@@ -12,6 +12,7 @@ import { MessageRevisionEntity } from './message-revision.entity';
 import { MessageEntity } from './message.entity';
 import { OutboxEntity } from './outbox.entity';
 import { ProcessedEventEntity } from './processed-event.entity';
+import { TelegramAlbumPartEntity } from './telegram-album-part.entity';
 
 export {
   AccountEntity,
@@ -28,6 +29,7 @@ export {
   MessageRevisionEntity,
   OutboxEntity,
   ProcessedEventEntity,
+  TelegramAlbumPartEntity,
 };
 export type { MessageAttachment } from './message.entity';
 
@@ -46,4 +48,5 @@ export const ALL_ENTITIES = [
   OutboxEntity,
   IntegrationSyncJobEntity,
   ProcessedEventEntity,
+  TelegramAlbumPartEntity,
 ];

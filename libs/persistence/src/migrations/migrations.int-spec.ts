@@ -19,6 +19,7 @@ const DATA_TABLES = [
   'messages',
   'outbox',
   'processed_events',
+  'telegram_album_parts',
 ];
 
 describe('migrations (real PostgreSQL)', () => {

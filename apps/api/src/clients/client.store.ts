@@ -1,0 +1,46 @@
+import type { DataSource } from 'typeorm';
+import type { ClientIdentityResponse, ClientResponse } from './client.dto';
+
+export interface ClientRow {
+  id: string;
+  name: string;
+  phone_e164: string | null;
+  email: string | null;
+  created_at: Date;
+  sort_v: string;
+}
+
+export const CLIENT_SELECT = `
+  SELECT c.id, c.name, c.phone_e164, c.email, c.created_at,
+         to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sort_v
+    FROM clients c`;
+
+/** The identities of the given clients of the account, oldest first. */
+export async function identitiesOf(db: Pick<DataSource, 'query'>, accountId: string, clientIds: string[]): Promise<Map<string, ClientIdentityResponse[]>> {
+  const out = new Map<string, ClientIdentityResponse[]>();
+  if (clientIds.length === 0) return out;
+  const rows = (await db.query(
+    `SELECT client_id, channel_type, channel_id, external_user_id, username, phone_e164, display_name, match_rule, created_at
+       FROM client_identities WHERE account_id = $1 AND client_id = ANY($2::uuid[]) ORDER BY created_at, id`,
+    [accountId, clientIds],
+  )) as Array<{ client_id: string; channel_type: string; channel_id: string; external_user_id: string; username: string | null; phone_e164: string | null; display_name: string | null; match_rule: string; created_at: Date }>;
+  for (const r of rows) {
+    const list = out.get(r.client_id) ?? [];
+    list.push({
+      channelType: r.channel_type,
+      channelId: r.channel_id,
+      externalUserId: r.external_user_id,
+      username: r.username,
+      phone: r.phone_e164,
+      displayName: r.display_name,
+      matchRule: r.match_rule,
+      createdAt: r.created_at.toISOString(),
+    });
+    out.set(r.client_id, list);
+  }
+  return out;
+}
+
+export function presentClient(row: ClientRow, identities: ClientIdentityResponse[] = []): ClientResponse {
+  return { id: row.id, name: row.name, phone: row.phone_e164, email: row.email, identities, createdAt: row.created_at.toISOString() };
+}

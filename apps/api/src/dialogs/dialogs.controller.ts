@@ -1,0 +1,93 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '@crm/domain';
+import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser } from '../auth/auth.decorators';
+import { ApiErrors } from '../http/api-errors.decorator';
+import { IdParamPipe } from '../http/id-param.pipe';
+import { ListQueryDto } from '../http/pagination';
+import { CloseDialogUseCase } from './close-dialog/close-dialog.usecase';
+import { DialogListResponse, DialogResponse, MessageListResponse, MessageResponse } from './dialog.dto';
+import { GetDialogUseCase } from './get-dialog/get-dialog.usecase';
+import { ListDialogsQueryDto } from './list-dialogs/list-dialogs.dto';
+import { ListDialogsUseCase } from './list-dialogs/list-dialogs.usecase';
+import { ListMessagesUseCase } from './list-messages/list-messages.usecase';
+import { MarkDialogReadUseCase } from './mark-dialog-read/mark-dialog-read.usecase';
+import { SendReplyCommand, SendReplyDto } from './send-reply/send-reply.dto';
+import { SendReplyUseCase } from './send-reply/send-reply.usecase';
+
+const DialogId = new IdParamPipe(ErrorCode.DIALOG_NOT_FOUND);
+const NOT_FOUND = { 404: { code: 'DIALOG_NOT_FOUND', message: 'Диалог не найден', description: 'No such dialog in this account' } };
+const ID_PARAM = { name: 'id', description: 'Dialog id', example: '8f14e45f-ceea-467f-a0e6-8b2b8a7c1d2e' };
+
+/** Dialogs of the account's channels: read, reply, close, mark read. Agents and admins alike. */
+@ApiTags('dialogs')
+@ApiBearerAuth()
+@Controller('api/v1/dialogs')
+export class DialogsController {
+  constructor(
+    private readonly listDialogs: ListDialogsUseCase,
+    private readonly getDialog: GetDialogUseCase,
+    private readonly listMessages: ListMessagesUseCase,
+    private readonly sendReply: SendReplyUseCase,
+    private readonly closeDialog: CloseDialogUseCase,
+    private readonly markRead: MarkDialogReadUseCase,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Dialogs, most recent activity first', description: 'Filter by channel and status; `?limit=&cursor=` pagination.' })
+  @ApiOkResponse({ type: DialogListResponse })
+  @ApiErrors([400, 401])
+  list(@CurrentUser() user: AuthUser, @Query() query: ListDialogsQueryDto): Promise<DialogListResponse> {
+    return this.listDialogs.execute(user, query);
+  }
+
+  @Get(':id')
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: DialogResponse })
+  @ApiErrors([401, 404], NOT_FOUND)
+  get(@CurrentUser() user: AuthUser, @Param('id', DialogId) id: string): Promise<DialogResponse> {
+    return this.getDialog.execute(user, id);
+  }
+
+  @Get(':id/messages')
+  @ApiOperation({ summary: 'Messages of the dialog, newest first', description: 'Edited messages carry their earlier versions in `revisions`.' })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: MessageListResponse })
+  @ApiErrors([400, 401, 404], NOT_FOUND)
+  messages(@CurrentUser() user: AuthUser, @Param('id', DialogId) id: string, @Query() query: ListQueryDto): Promise<MessageListResponse> {
+    return this.listMessages.execute(user, id, query);
+  }
+
+  @Post(':id/messages')
+  @ApiOperation({
+    summary: 'Reply in the dialog',
+    description: 'Stored as `queued` and sent out through the channel; its status then moves forward (sent → delivered → read, or failed with errorCode).',
+  })
+  @ApiParam(ID_PARAM)
+  @ApiCreatedResponse({ type: MessageResponse })
+  @ApiErrors([400, 401, 404, 409], { ...NOT_FOUND, 409: { code: 'CHANNEL_INACTIVE', message: 'Канал отключён', description: 'The dialog’s channel is inactive or deleted' } })
+  reply(@CurrentUser() user: AuthUser, @Param('id', DialogId) id: string, @Body() body: SendReplyDto): Promise<MessageResponse> {
+    return this.sendReply.execute(user, new SendReplyCommand(id, body.text));
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Close the conversation', description: 'Idempotent. The customer’s next message reopens the dialog as a new conversation.' })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: DialogResponse })
+  @ApiErrors([401, 404], NOT_FOUND)
+  close(@CurrentUser() user: AuthUser, @Param('id', DialogId) id: string): Promise<DialogResponse> {
+    return this.closeDialog.execute(user, id);
+  }
+
+  @Post(':id/read')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark the dialog read', description: 'Resets unreadCount to 0.' })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: DialogResponse })
+  @ApiErrors([401, 404], NOT_FOUND)
+  read(@CurrentUser() user: AuthUser, @Param('id', DialogId) id: string): Promise<DialogResponse> {
+    return this.markRead.execute(user, id);
+  }
+}

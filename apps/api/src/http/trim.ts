@@ -1,0 +1,4 @@
+import { Transform } from 'class-transformer';
+
+/** Trims string input (names, descriptions) before it is validated. */
+export const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));

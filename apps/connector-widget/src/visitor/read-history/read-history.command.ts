@@ -1,0 +1,8 @@
+export interface ReadHistoryCommand {
+  publicKey: string;
+  origin: string | undefined;
+  token: string | undefined;
+  limit?: number;
+  before?: string;
+  after?: string;
+}
