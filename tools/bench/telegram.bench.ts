@@ -131,7 +131,6 @@ async function main(): Promise<void> {
     const rss = rssSampler(connector.pid!);
     // The broker this run started (a java child of this process); absent when KAFKA_BROKERS points elsewhere.
     const brokerPid = childPids(process.pid).find((pid) => commandOf(pid) === 'java');
-    const serverSideBefore = await webhookHistogram(`http://127.0.0.1:${connectorPort}/metrics`);
     const cpuAtStart = { connector: cpuSeconds(connector.pid!), broker: brokerPid ? cpuSeconds(brokerPid) : 0, origin: cpuSeconds(origin.pid!), routing: routing ? cpuSeconds(routing.pid!) : 0, bench: process.cpuUsage(), machine: machineTicks() };
     cleanups.push(() => rss.stop());
     const idleRss = rss.current();
@@ -154,6 +153,8 @@ async function main(): Promise<void> {
     const total = Math.round(RATE * (WARMUP_S + DURATION_S));
     const loadStarted = performance.now();
     const measureFrom = loadStarted + WARMUP_S * 1000;
+    // The connector's own histogram, read when the warm-up ends, to count only the measured part of the run.
+    const serverSideBefore = new Promise<Map<number, number>>((resolve) => setTimeout(() => resolve(webhookHistogram(`http://127.0.0.1:${connectorPort}/metrics`)), WARMUP_S * 1000));
     let inFlight = 0;
 
     const send = (chat: number) => {
@@ -235,7 +236,7 @@ async function main(): Promise<void> {
       loadAverage: loadavg().map(round),
     };
     const peakRss = rss.peak();
-    const serverSide = diffHistogram(await webhookHistogram(`http://127.0.0.1:${connectorPort}/metrics`), serverSideBefore);
+    const serverSide = diffHistogram(await webhookHistogram(`http://127.0.0.1:${connectorPort}/metrics`), await serverSideBefore);
 
     // --- drain -----------------------------------------------------------------------------------------------------
     const accepted = samples.filter((s) => s.status === 200);
