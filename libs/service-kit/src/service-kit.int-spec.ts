@@ -1,22 +1,11 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { createTestDatabase, TestDatabase } from '@crm/persistence';
-import { repoRoot, testBrokers, uniqueTopicPrefix } from '@crm/testing';
+import { captureLogs, repoRoot, testBrokers, uniqueTopicPrefix } from '@crm/testing';
 import { apiService } from '../../../apps/api/src/api.service-definition';
 import { leadRoutingService } from '../../../apps/lead-routing/src/lead-routing.service-definition';
 import { startService } from './bootstrap';
 
-function captureLogs() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      cb();
-    },
-  });
-  return { lines, destination: destination as unknown as NodeJS.WritableStream & { write(s: string): boolean } };
-}
 
 describe('a service booted on real Postgres and Kafka', () => {
   let db: TestDatabase;
@@ -37,7 +26,7 @@ describe('a service booted on real Postgres and Kafka', () => {
 
   it('serves /health (Postgres and Kafka really checked), /metrics, JSON logs without secrets, and shuts down in order', async () => {
     const logs = captureLogs();
-    const service = await startService(apiService, { env, logDestination: logs.destination as never, handleSignals: false });
+    const service = await startService(apiService, { env, logDestination: logs.destination, handleSignals: false });
     const health = await fetch(`${service.url}/health`);
     expect(health.status).toBe(200);
     const body = (await health.json()) as { status: string; service: string; checks: Record<string, { up: boolean }> };
@@ -66,7 +55,7 @@ describe('a service booted on real Postgres and Kafka', () => {
 
   it('answers /health with 503 naming the dependency when Postgres goes away', async () => {
     const logs = captureLogs();
-    const broken = await startService(leadRoutingService, { env, logDestination: logs.destination as never, handleSignals: false });
+    const broken = await startService(leadRoutingService, { env, logDestination: logs.destination, handleSignals: false });
     try {
       const { DataSource } = await import('typeorm');
       const ds = broken.app.get(DataSource);

@@ -5,3 +5,5 @@ export { dockerEngineReachable } from './infra/docker';
 export { readTopic, testBrokers, uniqueTopicPrefix, waitFor } from './kafka/test-kafka';
 export { repoRoot } from './infra/repo-root';
 export { FakeTelegramServer, fakeBotToken, type FakeBot, type FakeTelegramFailure, type FakeTelegramOptions, type FakeWebhook, type RecordedCall } from './fakes/telegram/fake-telegram.server';
+export { jsonRequest, type JsonRequestOptions, type JsonResponse } from './http/json-request';
+export { captureLogs } from './http/log-capture';

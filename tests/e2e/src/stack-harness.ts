@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { sign } from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { BaseServiceConfig } from '@crm/config';
 import { createTestDatabase, TestDatabase } from '@crm/persistence';
 import { RunningService, ServiceDefinition, startService } from '@crm/service-kit';
-import { testBrokers, uniqueTopicPrefix } from '@crm/testing';
+import { captureLogs, jsonRequest, JsonRequestOptions, JsonResponse, testBrokers, uniqueTopicPrefix } from '@crm/testing';
 import { createGateway } from '../../../tools/dev-stack/gateway';
 
 export interface StackService {
@@ -29,7 +28,7 @@ export interface Stack {
   createAccount(name?: string): Promise<string>;
   token(accountId: string, role?: 'admin' | 'agent'): string;
   /** JSON request through the public origin. */
-  request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string }>;
+  request(method: string, path: string, options?: JsonRequestOptions): Promise<JsonResponse>;
   /** Stops one service gracefully (e.g. to simulate a connector restart) and starts it again on the same port. */
   restart(name: string): Promise<void>;
   close(): Promise<void>;
@@ -55,19 +54,13 @@ export async function startStack(services: StackService[], envOverrides: NodeJS.
     PORT: '0',
     ...envOverrides,
   };
-  const logs: string[] = [];
-  const destination = new Writable({
-    write(chunk, _e, cb) {
-      logs.push(...chunk.toString().split('\n').filter(Boolean));
-      cb();
-    },
-  });
+  const { lines: logs, destination } = captureLogs();
   const running: Record<string, RunningService<BaseServiceConfig>> = {};
   const ports: Record<string, string> = {};
   const boot = async (s: StackService) => {
     running[s.name] = await startService(s.definition, {
       env: { ...env, ...s.env, PORT: ports[s.name] ?? '0' },
-      logDestination: destination as never,
+      logDestination: destination,
       handleSignals: false,
     });
     ports[s.name] = new URL(running[s.name].url).port;
@@ -96,25 +89,7 @@ export async function startStack(services: StackService[], envOverrides: NodeJS.
     token(accountId, role = 'admin') {
       return sign({ sub: randomUUID(), accountId, role }, env.AUTH_JWT_SECRET!, { algorithm: 'HS256', expiresIn: '1h' });
     },
-    async request(method, path, options = {}) {
-      const res = await fetch(`${publicUrl}${path}`, {
-        method,
-        headers: {
-          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-          ...options.headers,
-        },
-        body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
-      });
-      const text = await res.text();
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // not JSON
-      }
-      return { status: res.status, body, text };
-    },
+    request: (method, path, options) => jsonRequest(publicUrl, method, path, options),
     async restart(name) {
       const s = services.find((x) => x.name === name)!;
       await running[name].close();

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { sign } from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, TestDatabase } from '@crm/persistence';
 import { RunningService, startService } from '@crm/service-kit';
-import { testBrokers, uniqueTopicPrefix } from '@crm/testing';
+import { captureLogs, jsonRequest, JsonRequestOptions, JsonResponse, testBrokers, uniqueTopicPrefix } from '@crm/testing';
 import { apiService } from '../api.service-definition';
 import { ApiConfig } from '../config/api.config';
 import { Role } from '../auth/auth-user';
@@ -21,7 +20,7 @@ export interface ApiHarness {
   createAccount(name?: string): Promise<string>;
   token(accountId: string, role?: Role, userId?: string): string;
   /** fetch against the app with JSON and an optional bearer token. */
-  request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string }>;
+  request(method: string, path: string, options?: JsonRequestOptions): Promise<JsonResponse>;
   close(): Promise<void>;
 }
 
@@ -39,14 +38,8 @@ export async function startApiHarness(envOverrides: NodeJS.ProcessEnv = {}): Pro
     PORT: '0',
     ...envOverrides,
   };
-  const logs: string[] = [];
-  const destination = new Writable({
-    write(chunk, _e, cb) {
-      logs.push(...chunk.toString().split('\n').filter(Boolean));
-      cb();
-    },
-  });
-  const service = await startService(apiService, { env, logDestination: destination as never, handleSignals: false });
+  const { lines: logs, destination } = captureLogs();
+  const service = await startService(apiService, { env, logDestination: destination, handleSignals: false });
   const dataSource = service.app.get(DataSource);
   return {
     url: service.url,
@@ -63,25 +56,7 @@ export async function startApiHarness(envOverrides: NodeJS.ProcessEnv = {}): Pro
     token(accountId, role = 'admin', userId = randomUUID()) {
       return sign({ sub: userId, accountId, role }, env.AUTH_JWT_SECRET!, { algorithm: 'HS256', expiresIn: '1h' });
     },
-    async request(method, path, options = {}) {
-      const res = await fetch(`${service.url}${path}`, {
-        method,
-        headers: {
-          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-          ...options.headers,
-        },
-        body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
-      });
-      const text = await res.text();
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // not JSON
-      }
-      return { status: res.status, body, text };
-    },
+    request: (method, path, options) => jsonRequest(service.url, method, path, options),
     async close() {
       await service.close();
       await db.drop();

@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { chatKey, createEnvelope, CrmEventData, crmEventKey, encodeEnvelope, eventHeaders, OutboundMessageData, TOPIC_SPECS, Topics } from '@crm/contracts';
 import { ensureTopics, EventProducer, KafkaConnection } from '@crm/messaging';
 import { createTestDatabase, TestDatabase } from '@crm/persistence';
 import { RunningService, startService } from '@crm/service-kit';
-import { testBrokers, uniqueTopicPrefix } from '@crm/testing';
+import { captureLogs, jsonRequest, testBrokers, uniqueTopicPrefix } from '@crm/testing';
 import { ConnectorWidgetConfig } from '../config/connector-widget.config';
 import { connectorWidgetService } from '../connector-widget.service-definition';
 
@@ -74,14 +73,8 @@ export async function startWidgetHarness(envOverrides: NodeJS.ProcessEnv = {}): 
     PORT: '0',
     ...envOverrides,
   };
-  const logs: string[] = [];
-  const destination = new Writable({
-    write(chunk, _e, cb) {
-      logs.push(...chunk.toString().split('\n').filter(Boolean));
-      cb();
-    },
-  });
-  const service = await startService(connectorWidgetService, { env, logDestination: destination as never, handleSignals: false });
+  const { lines: logs, destination } = captureLogs();
+  const service = await startService(connectorWidgetService, { env, logDestination: destination, handleSignals: false });
   const dataSource = service.app.get(DataSource);
   const connection = new KafkaConnection({ brokers: testBrokers(), clientId: 'widget-test', topicPrefix: prefix });
   const producer = new EventProducer(connection);
@@ -109,26 +102,9 @@ export async function startWidgetHarness(envOverrides: NodeJS.ProcessEnv = {}): 
       );
       return { id: row.id, accountId, publicKey };
     },
-    async request(method, path, options = {}) {
+    request(method, path, options = {}) {
       const origin = options.origin === undefined ? SITE : options.origin;
-      const res = await fetch(`${service.url}${path}`, {
-        method,
-        headers: {
-          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(origin ? { origin } : {}),
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-          ...options.headers,
-        },
-        body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
-      });
-      const text = await res.text();
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // not JSON
-      }
-      return { status: res.status, body, text, headers: res.headers };
+      return jsonRequest(service.url, method, path, { ...options, headers: { ...(origin ? { origin } : {}), ...options.headers } });
     },
     async session(publicKey, body = {}) {
       const res = await harness.request('POST', `/widget/v1/${publicKey}/session`, { body });
