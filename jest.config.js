@@ -7,7 +7,7 @@ const path = require('node:path');
 
 const projects = ['apps', 'libs']
   .flatMap((d) => fs.readdirSync(path.join(__dirname, d)).map((p) => path.join(__dirname, d, p)))
-  .concat([path.join(__dirname, 'deploy'), path.join(__dirname, 'tests/e2e')])
+  .concat([path.join(__dirname, 'deploy'), path.join(__dirname, 'tests/e2e'), path.join(__dirname, 'tools')])
   .filter((p) => fs.existsSync(path.join(p, 'jest.config.js')));
 
 /** @type {import('jest').Config} */

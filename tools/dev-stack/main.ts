@@ -2,7 +2,7 @@
 // migrates, creates topics, seeds a demo account, starts the eight services and the public origin, prints the URLs
 // and a development admin JWT. Ctrl-C stops everything in order.
 import 'reflect-metadata';
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client } from 'pg';
@@ -13,6 +13,8 @@ import { ensureDatabase, runMigrations } from '@crm/persistence';
 import { cacheDir, provisionInfrastructure, redactUrl, repoRoot, withDatabase } from '@crm/testing';
 import { loadDevSecrets } from './dev-secrets';
 import { createGateway } from './gateway';
+import { formatLogLine } from './log-line.formatter';
+import { ServiceSupervisor } from './service-supervisor';
 import { SERVICES } from './services';
 
 export const DEMO_ACCOUNT_ID = '00000000-0000-4000-8000-000000000001';
@@ -37,29 +39,19 @@ async function main(): Promise<void> {
   infra.description.forEach((d) => say(`  ${d}`));
   const databaseUrl = env.DATABASE_URL ?? withDatabase(infra.postgresAdminUrl, 'crm_channels');
 
-  const children: Array<{ name: string; child: ChildProcess }> = [];
   let gateway: ReturnType<typeof createGateway> | undefined;
   let stopping = false;
+  const supervisor = new ServiceSupervisor((name, reason) => {
+    say(`[${name}] exited (${reason}); stopping the stack`);
+    void stopAll(1);
+  });
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say('\nstopping: public origin, services, infrastructure ...');
     await new Promise<void>((r) => (gateway ? gateway.close(() => r()) : r()));
     gateway?.closeAllConnections();
-    await Promise.all(
-      children.map(
-        ({ child }) =>
-          new Promise<void>((r) => {
-            if (child.exitCode !== null) return r();
-            const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-            child.once('exit', () => {
-              clearTimeout(timer);
-              r();
-            });
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    await supervisor.stopAll();
     await infra.stop();
     say('stopped.');
     process.exit(code);
@@ -92,18 +84,11 @@ async function main(): Promise<void> {
       ...secrets,
     };
     for (const service of SERVICES) {
-      const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist/apps', service.name, 'src/main.js')], {
+      const child = supervisor.spawn(service.name, process.execPath, ['--enable-source-maps', join(root, 'dist/apps', service.name, 'src/main.js')], {
         env: { ...serviceEnv, PORT: String(service.port) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      children.push({ name: service.name, child });
       relay(service.name, child);
-      child.once('exit', (code, signal) => {
-        if (!stopping) {
-          say(`[${service.name}] exited (${signal ?? code}); stopping the stack`);
-          void stopAll(1);
-        }
-      });
     }
 
     const publicPort = Number(new URL(publicUrl).port || 80);
@@ -212,15 +197,7 @@ async function waitHealthy(name: string, url: string, timeoutMs: number): Promis
 function relay(name: string, child: ChildProcess): void {
   const raw = process.env.DEV_RAW_LOGS === '1';
   for (const stream of [child.stdout!, child.stderr!]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      if (raw) return say(`[${name}] ${line}`);
-      try {
-        const entry = JSON.parse(line) as { level?: string; msg?: string; context?: string };
-        say(`[${name}] ${entry.level ?? ''} ${entry.context ? `${entry.context}: ` : ''}${entry.msg ?? line}`);
-      } catch {
-        say(`[${name}] ${line}`);
-      }
-    });
+    createInterface({ input: stream }).on('line', (line) => say(raw ? `[${name}] ${line}` : formatLogLine(name, line)));
   }
 }
 
