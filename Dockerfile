@@ -5,9 +5,8 @@
 #   docker build --build-arg APP=api --build-arg PORT=3000 -t crm-channels/api .
 #   docker build --target migrate -t crm-channels/migrate .
 #
-# APP is the folder under apps/ (api, connector-telegram, connector-whatsapp, connector-vk, connector-avito,
-# connector-widget, lead-routing, integrations); PORT is that app's port from DESIGN §2 — the build stops with the
-# right value if it is missing or different. docker-compose.yml passes both and builds every image.
+# APP is the folder under apps/ (every app of deploy/services.json); PORT is that app's port from DESIGN §2 — the
+# build stops with the right value if it is missing or different. docker-compose.yml passes both and builds every image.
 #
 # Stages: deps (all dependencies) → build (SWC into dist/) ; prod-deps (production dependencies only) →
 # runtime (node_modules + dist/libs, non-root) → migrate | app (default target).

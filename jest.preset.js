@@ -4,8 +4,13 @@
 const path = require('node:path');
 const { compilerOptions } = require('./tsconfig.base.json');
 
+// A wildcard alias (`@crm/platform-*` → `libs/platform-*/src/index.ts`) becomes a capture group.
 const moduleNameMapper = Object.fromEntries(
-  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, path.join(__dirname, target)]),
+  Object.entries(compilerOptions.paths).map(([alias, [target]]) =>
+    alias.includes('*')
+      ? [`^${alias.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace('*', '(.*)')}$`, path.join(__dirname, target.replace('*', '$1'))]
+      : [`^${alias}$`, path.join(__dirname, target)],
+  ),
 );
 
 /** @param {string} dir project directory  @returns {import('jest').Config} */

@@ -8,14 +8,8 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { declaredVariables, requiredVariables } from '@crm/config';
 import type { ServiceDefinition } from '@crm/service-kit';
-import { apiService } from '../apps/api/src/api.service-definition';
-import { connectorAvitoService } from '../apps/connector-avito/src/connector-avito.service-definition';
-import { connectorTelegramService } from '../apps/connector-telegram/src/connector-telegram.service-definition';
-import { connectorVkService } from '../apps/connector-vk/src/connector-vk.service-definition';
-import { connectorWhatsappService } from '../apps/connector-whatsapp/src/connector-whatsapp.service-definition';
-import { connectorWidgetService } from '../apps/connector-widget/src/connector-widget.service-definition';
-import { integrationsService } from '../apps/integrations/src/integrations.service-definition';
-import { leadRoutingService } from '../apps/lead-routing/src/lead-routing.service-definition';
+import { GENERATED_BEGIN, GENERATED_END, loadDefinitions, renderComposeServices, renderNginxLocations, replaceGenerated } from '../tools/deploy/deploy-files';
+import { loadServices } from '../tools/deploy/service-catalog';
 
 type AnyDefinition = ServiceDefinition<any>;
 type Json = Record<string, unknown>;
@@ -24,26 +18,12 @@ const ROOT = path.resolve(__dirname, '..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
 const NGINX_FILE = path.join(ROOT, 'deploy/proxy/nginx.conf');
 
-const DEFINITIONS: AnyDefinition[] = [
-  apiService,
-  connectorTelegramService,
-  connectorWhatsappService,
-  connectorVkService,
-  connectorAvitoService,
-  connectorWidgetService,
-  leadRoutingService,
-  integrationsService,
-];
+/** The one list of deployables (DESIGN §2): compose, the proxy and the dev stack all follow it. */
+const SERVICES = loadServices(ROOT);
+const DEFINITIONS = loadDefinitions(SERVICES) as AnyDefinition[];
 
 /** DESIGN §2: public path prefix → app behind it. */
-export const PUBLIC_ROUTES: ReadonlyArray<{ prefix: string; service: string }> = [
-  { prefix: '/api/', service: 'api' },
-  { prefix: '/webhooks/telegram/', service: 'connector-telegram' },
-  { prefix: '/webhooks/whatsapp/', service: 'connector-whatsapp' },
-  { prefix: '/webhooks/vk/', service: 'connector-vk' },
-  { prefix: '/webhooks/avito/', service: 'connector-avito' },
-  { prefix: '/widget/', service: 'connector-widget' },
-];
+export const PUBLIC_ROUTES: ReadonlyArray<{ prefix: string; service: string }> = SERVICES.flatMap((s) => s.routes.map((prefix) => ({ prefix, service: s.name })));
 
 /** Secrets must come from the environment / .env, and compose must refuse to start without them. */
 const SECRET_VARIABLES = ['AUTH_JWT_SECRET', 'SECRETS_KEY'];
@@ -583,7 +563,7 @@ describe('deploy/proxy/nginx.conf', () => {
 
   describe('checkProxy reports exactly the problem planted in a copy', () => {
     it('a prefix routed to the wrong app', () => {
-      const bad = text.replace('set $upstream_widget connector-widget:3105;', 'set $upstream_widget connector-vk:3103;');
+      const bad = text.replace('set $upstream_connector_widget connector-widget:3105;', 'set $upstream_connector_widget connector-vk:3103;');
       expect(checkProxy(bad, doc)).toEqual([
         'nginx.conf: /widget/ goes to connector-vk:3103, expected connector-widget:3105',
         'nginx.conf: /widget/x/y goes to connector-vk:3103, expected connector-widget:3105',
@@ -597,7 +577,7 @@ describe('deploy/proxy/nginx.conf', () => {
     });
 
     it('a location that sets its own headers and so loses the WebSocket upgrade', () => {
-      const bad = text.replace('set $upstream_widget connector-widget:3105;', 'set $upstream_widget connector-widget:3105;\n proxy_set_header Host $host;');
+      const bad = text.replace('set $upstream_connector_widget connector-widget:3105;', 'set $upstream_connector_widget connector-widget:3105;\n proxy_set_header Host $host;');
       expect(checkProxy(bad, doc)).toEqual(
         expect.arrayContaining(['nginx.conf: /widget/ws does not forward the Upgrade header', 'nginx.conf: /widget/ does not set x-forwarded-for']),
       );
@@ -610,5 +590,40 @@ describe('deploy/proxy/nginx.conf', () => {
         'nginx.conf: /webhooks/vk/x/y goes to no upstream, expected connector-vk:3103',
       ]);
     });
+  });
+});
+
+describe('deploy/services.json is the one list of deployables', () => {
+  const generator = 'node tools/build.js && node dist/tools/deploy/generate.js';
+
+  it('lists every app under apps/ (and nothing else), each with the port of its config class', () => {
+    const apps = fs.readdirSync(path.join(ROOT, 'apps')).filter((d) => fs.existsSync(path.join(ROOT, 'apps', d, 'src/main.ts')));
+    expect(SERVICES.map((s) => s.name).sort()).toEqual(apps.sort());
+    for (const [i, s] of SERVICES.entries()) expect([s.name, String((new DEFINITIONS[i].configClass() as { PORT?: unknown }).PORT)]).toEqual([s.name, String(s.port)]);
+  });
+
+  it(`docker-compose.yml and nginx.conf are what it renders (else run: ${generator})`, () => {
+    const compose = fs.readFileSync(COMPOSE_FILE, 'utf8');
+    const nginx = fs.readFileSync(NGINX_FILE, 'utf8');
+    expect(replaceGenerated(compose, renderComposeServices(SERVICES, DEFINITIONS))).toBe(compose);
+    expect(replaceGenerated(nginx, renderNginxLocations(SERVICES))).toBe(nginx);
+  });
+
+  it('a new connector is one entry: it gets its compose service, a place in the proxy dependencies and its route', () => {
+    const extra = { name: 'connector-max', port: 3106, routes: ['/webhooks/max/'], env: ['MAX_API_URL'] };
+    const definition = { service: 'connector-max', configClass: class MaxConfig { PORT = 3106; SECRETS_KEY?: string; MAX_API_URL = 'https://botapi.max.ru' } };
+    const compose = renderComposeServices([...SERVICES, extra], [...DEFINITIONS, definition]);
+    expect(compose).toContain('  connector-max:\n    <<: *app');
+    expect(compose).toContain('      MAX_API_URL: ${MAX_API_URL:-https://botapi.max.ru}');
+    expect(compose).toMatch(/depends_on:[\s\S]*connector-max:\n {8}condition: service_healthy/);
+    const doc = loadCompose(replaceGenerated(fs.readFileSync(COMPOSE_FILE, 'utf8'), compose));
+    const nginx = replaceGenerated(fs.readFileSync(NGINX_FILE, 'utf8'), renderNginxLocations([...SERVICES, extra]));
+    expect(routeNginx(parseNginx(nginx), PROXY_PORT, '/webhooks/max/c-1')?.upstream).toBe('connector-max:3106');
+    expect(checkProxy(nginx, doc)).toEqual([]);
+  });
+
+  it('refuses a file without its generated region', () => {
+    expect(() => replaceGenerated('services:\n  api: {}\n', 'x')).toThrow(GENERATED_BEGIN);
+    expect(replaceGenerated(`a\n  ${GENERATED_BEGIN}\n  old\n  ${GENERATED_END}\nb\n`, '  new')).toBe(`a\n  ${GENERATED_BEGIN}\n  new\n  ${GENERATED_END}\nb\n`);
   });
 });

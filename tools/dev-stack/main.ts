@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     say(`crm-channels is up in ${((Date.now() - started) / 1000).toFixed(1)} s — every service healthy.`);
     say(`  Public origin : ${publicUrl}`);
     say(`  REST API      : ${publicUrl}/api/v1   (OpenAPI: ${publicUrl}/api/docs)`);
-    say(`  Webhooks      : ${publicUrl}/webhooks/<telegram|whatsapp|vk|avito>/<channelId>`);
+    say(`  Webhooks      : ${publicUrl}/webhooks/<${SERVICES.flatMap((s) => s.routes).filter((r) => r.startsWith('/webhooks/')).map((r) => r.split('/')[2]).join('|')}>/<channelId>`);
     say(`  Widget        : ${publicUrl}/widget/   (script: ${publicUrl}/widget/widget.js)`);
     if ('publicKey' in demoWidget) {
       say(`  Widget demo   : ${publicUrl}/widget/demo?key=${demoWidget.publicKey}   ← open it and chat with yourself`);

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { hasExited, ServiceSupervisor } from './service-supervisor';
 
 const LONG_RUNNING = ['-e', 'setInterval(() => undefined, 1000)'];
-const IGNORES_SIGTERM = ['-e', "process.on('SIGTERM', () => undefined); setInterval(() => undefined, 1000)"];
+const IGNORES_SIGTERM = ['-e', "process.on('SIGTERM', () => undefined); process.stdout.write('ready\\n'); setInterval(() => undefined, 1000)"];
 
 function spawned(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('spawn', () => resolve()));
@@ -41,9 +41,9 @@ describe('ServiceSupervisor (the dev stack\'s child services)', () => {
 
   it('kills a service that ignores SIGTERM after the grace period', async () => {
     supervisor = new ServiceSupervisor(() => undefined, 300);
-    const stubborn = supervisor.spawn('integrations', process.execPath, IGNORES_SIGTERM, { stdio: 'ignore' });
-    await spawned(stubborn);
-    await new Promise((r) => setTimeout(r, 200)); // let it install the SIGTERM handler
+    const stubborn = supervisor.spawn('integrations', process.execPath, IGNORES_SIGTERM, { stdio: ['ignore', 'pipe', 'ignore'] });
+    // It says "ready" once its SIGTERM handler is installed.
+    await new Promise<void>((resolve) => stubborn.stdout!.once('data', () => resolve()));
     await supervisor.stopAll();
     expect(stubborn.signalCode).toBe('SIGKILL');
   });

@@ -30,7 +30,7 @@ describe('api edge: auth, errors, limits, OpenAPI', () => {
     if (header === 'EXPIRED') authorization = `Bearer ${sign({ sub: 'u', accountId, role: 'admin', exp: Math.floor(Date.now() / 1000) - 10 }, api.env.AUTH_JWT_SECRET!, { algorithm: 'HS256' })}`;
     const res = await api.request('GET', '/api/v1/me', { headers: authorization ? { authorization } : {} });
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ statusCode: 401, code: 'UNAUTHORIZED', message: 'Требуется авторизация' });
+    expect(res.body).toEqual({ statusCode: 401, code: 'UNAUTHORIZED', message: 'Требуется авторизация', requestId: expect.any(String) });
   });
 
   it('speaks English when Accept-Language prefers it', async () => {

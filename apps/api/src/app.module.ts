@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { ServiceKitModule } from '@crm/service-kit';
+import { AccountsModule } from './accounts/accounts.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { ApiConfig } from './config/api.config';
 import { ApiExceptionFilter } from './http/api-exception.filter';
@@ -26,6 +27,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ServiceKitModule.forRoot({ service: 'api', config, logger, outboxRelay: config.OUTBOX_RELAY_ENABLED }),
+        AccountsModule,
         SecurityModule,
         ChannelTypesModule,
         IntegrationsModule,

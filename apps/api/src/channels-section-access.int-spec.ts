@@ -1,3 +1,4 @@
+import { overrideAvailability } from './channel-types/testing/type-availability';
 import { ApiHarness, startApiHarness } from './testing/api-test-harness';
 
 // Every endpoint of the channels section, table-driven: no token → 401; agent on a mutating endpoint → 403; another
@@ -17,7 +18,13 @@ describe('channels section: authentication, roles, tenancy and input limits on e
     admin = api.token(account, 'admin');
     agent = api.token(account, 'agent');
     otherAdmin = api.token(other, 'admin');
-    ids.integration = (await api.request('POST', '/api/v1/integrations', { token: admin, body: { type: 'bitrix24', name: 'B24', settings: { webhookUrl } } })).body.id;
+    // Bitrix24 forwarding does not exist yet (POST answers 422 INTEGRATION_TYPE_UNAVAILABLE): created as if it did.
+    const restore = overrideAvailability(api.service.app, { integrationTypes: { bitrix24: true } });
+    try {
+      ids.integration = (await api.request('POST', '/api/v1/integrations', { token: admin, body: { type: 'bitrix24', name: 'B24', settings: { webhookUrl } } })).body.id;
+    } finally {
+      restore();
+    }
     const funnel = (await api.request('POST', '/api/v1/funnels', { token: admin, body: { name: 'F', stages: [{ name: 'S1' }, { name: 'S2' }] } })).body;
     ids.funnel = funnel.id;
     ids.stage = funnel.stages[1].id;

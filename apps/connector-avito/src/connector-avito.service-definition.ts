@@ -1,3 +1,4 @@
+import { attachConnectorWebhooks } from '@crm/connector-kit';
 import { ServiceDefinition } from '@crm/service-kit';
 import { AppModule } from './app.module';
 import { ConnectorAvitoConfig } from './config/connector-avito.config';
@@ -6,4 +7,5 @@ export const connectorAvitoService: ServiceDefinition<ConnectorAvitoConfig> = {
   service: 'connector-avito',
   configClass: ConnectorAvitoConfig,
   module: (config, logger) => AppModule.forRoot(config, logger),
+  configure: (app) => attachConnectorWebhooks(app),
 };

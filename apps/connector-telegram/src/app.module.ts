@@ -1,34 +1,42 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { connectorKitControllers, connectorKitProviders, type ConnectorKitOptions } from '@crm/connector-kit';
+import type { TelegramChannelState } from '@crm/platform-telegram';
 import { ServiceKitModule } from '@crm/service-kit';
 import { BotApiCache } from './bot-api/bot-api.cache';
-import { CheckChannelHealthUseCase } from './check-channel-health/check-channel-health.usecase';
+import { TelegramChannelStateAdapter } from './channel/telegram-channel-state.adapter';
+import { TelegramLifecycleAdapter } from './channel/telegram-lifecycle.adapter';
 import { ConnectorTelegramConfig } from './config/connector-telegram.config';
-import { ChannelConnections } from './connect-channel/channel-connections.service';
-import { ConnectChannelUseCase } from './connect-channel/connect-channel.usecase';
-import { DisconnectChannelUseCase } from './disconnect-channel/disconnect-channel.usecase';
-import { ChannelHealthMonitor } from './health/channel-health.monitor';
-import { HealthReporter } from './health/health-reporter';
+import { TelegramHealthCheckAdapter } from './health/telegram-health-check.adapter';
 import { AlbumBuffer } from './ingest-update/album-buffer';
 import { AlbumPartsRepository } from './ingest-update/album-parts.repository';
-import { InboundPublisher } from './ingest-update/inbound-publisher';
 import { IngestUpdateUseCase } from './ingest-update/ingest-update.usecase';
-import { DeliveryLogRepository } from './outbound/delivery-log.repository';
-import { OutboundMessageConsumer } from './outbound/outbound-message.consumer';
-import { StatusPublisher } from './outbound/status-publisher';
-import { ReceiveWebhookUseCase } from './receive-webhook/receive-webhook.usecase';
-import { ChannelConfigReader } from './registry/channel-config.reader';
-import { ChannelRegistryService } from './registry/channel-registry.service';
-import { SendOutboundMessageUseCase } from './send-outbound-message/send-outbound-message.usecase';
+import { TelegramOutboundAdapter } from './outbound/telegram-outbound.adapter';
 import { PollingUpdateSource } from './update-sources/polling-update.source';
 import { UPDATE_SOURCE } from './update-sources/update-source.port';
 import { WebhookUpdateSource } from './update-sources/webhook-update.source';
-import { TelegramWebhookHttpHandler } from './webhook/telegram-webhook.http-handler';
+import { TelegramWebhookAdapter } from './webhook/telegram-webhook.adapter';
 
 /** How updates arrive, per TELEGRAM_MODE. */
 const UPDATE_SOURCES = { webhook: WebhookUpdateSource, polling: PollingUpdateSource } as const;
 
-/** Telegram bots (grammY): webhooks in, normalized onto Kafka; outbound replies. */
+const CONNECTOR_KIT: ConnectorKitOptions<ConnectorTelegramConfig, TelegramChannelState> = {
+  channelType: 'telegram',
+  settings: (c) => ({
+    secretsKey: c.SECRETS_KEY,
+    produceTimeoutMs: c.TELEGRAM_PRODUCE_TIMEOUT_MS,
+    produceLingerMs: c.TELEGRAM_PRODUCE_LINGER_MS,
+    sendRetryWindowMs: c.TELEGRAM_SEND_RETRY_WINDOW_MS,
+    healthIntervalMs: c.TELEGRAM_HEALTH_INTERVAL_MS,
+  }),
+  channelState: TelegramChannelStateAdapter,
+  webhook: TelegramWebhookAdapter,
+  outbound: TelegramOutboundAdapter,
+  lifecycle: TelegramLifecycleAdapter,
+  healthCheck: TelegramHealthCheckAdapter,
+};
+
+/** Telegram bots (grammY) on the connector kit: webhooks in, normalized onto Kafka; outbound replies; health. */
 @Module({})
 export class AppModule {
   static forRoot(config: ConnectorTelegramConfig, logger: Logger): DynamicModule {
@@ -36,28 +44,15 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ServiceKitModule.forRoot({ service: 'connector-telegram', config, logger })],
+      controllers: connectorKitControllers(CONNECTOR_KIT, config),
       providers: [
+        ...connectorKitProviders(CONNECTOR_KIT),
         BotApiCache,
-        ChannelRegistryService,
-        ChannelConfigReader,
         updateSource,
         { provide: UPDATE_SOURCE, useExisting: updateSource },
-        HealthReporter,
-        ConnectChannelUseCase,
-        DisconnectChannelUseCase,
-        ChannelConnections,
-        CheckChannelHealthUseCase,
-        ChannelHealthMonitor,
-        InboundPublisher,
         AlbumPartsRepository,
         AlbumBuffer,
         IngestUpdateUseCase,
-        ReceiveWebhookUseCase,
-        TelegramWebhookHttpHandler,
-        DeliveryLogRepository,
-        StatusPublisher,
-        SendOutboundMessageUseCase,
-        OutboundMessageConsumer,
       ],
     };
   }

@@ -28,6 +28,11 @@ describe('connector-telegram (real Kafka + Postgres, fake Telegram)', () => {
   const inboundData = (cid = channelId) => kit.inbound(cid).map((r) => r.value.data as InboundMessageData);
 
   const sql = async (text: string, params: unknown[] = []) => (await pool.query(text, params)).rows;
+  const rejectedCount = async (id: string) => {
+    const metrics = await (await fetch(`${publicUrl}/metrics`)).text();
+    const line = metrics.split('\n').find((l) => l.startsWith('crm_connector_webhook_rejected_total{') && l.includes(`channel_id="${id}"`));
+    return line ? Number(line.split(' ').pop()) : 0;
+  };
 
   async function insertChannel(id: string): Promise<void> {
     await sql(`INSERT INTO channels (id, account_id, type, name, status) VALUES ($1, $2, 'telegram', 'bot', 'active')`, [id, accountId]);
@@ -129,6 +134,23 @@ describe('connector-telegram (real Kafka + Postgres, fake Telegram)', () => {
     expect((await fetch(`${publicUrl}/health`)).status).toBe(200);
     expect((await fetch(`${publicUrl}/webhooks/telegram/${channelId}`)).status).toBe(404);
     expect(await (await fetch(`${publicUrl}/metrics`)).text()).toMatch(/crm_http_request_duration_seconds_count\{method="POST",route="\/webhooks\/telegram\/:channelId",status="401"\} [1-9]/);
+  });
+
+  it('rejected secrets are counted per channel and turn its health degraded SIGNATURE_REJECTED until an authentic call', async () => {
+    const rejectedBefore = await rejectedCount(channelId);
+    const healthBefore = kit.statuses('channel.health', channelId).length;
+    expect((await deliver(text(5020, 1, 'x'), { secretToken: 'wrong-secret' })).status).toBe(401);
+    const degraded = await waitFor(
+      () => kit.statuses('channel.health', channelId).slice(healthBefore).find((r) => r.value.data.causeCode === 'SIGNATURE_REJECTED'),
+      10_000,
+      'SIGNATURE_REJECTED health',
+    );
+    expect(degraded.value.data.status).toBe('degraded');
+    expect(await rejectedCount(channelId)).toBeGreaterThan(rejectedBefore);
+    const seen = kit.statuses('channel.health', channelId).length;
+    expect((await deliver(text(5020, 2, 'уже с верным секретом'))).status).toBe(200);
+    const healed = await waitFor(() => kit.statuses('channel.health', channelId).slice(seen).find((r) => r.value.data.status === 'active'), 10_000, 'active again');
+    expect(healed.value.data.causeCode).toBeUndefined();
   });
 
   it('a re-delivered update (same update_id) is answered 200 and stored once', async () => {
@@ -248,12 +270,26 @@ describe('connector-telegram (real Kafka + Postgres, fake Telegram)', () => {
       const sent = await kit.publishOutbound({ accountId, channelId }, { externalChatId: '5014', text: 'только раз' });
       await statusOf(sent.messageId);
       await kit.publishOutbound({ accountId, channelId }, { ...sent });
-      await waitFor(async () => (await sql(`SELECT 1 FROM processed_events WHERE event_id = $1`, [sent.messageId])).length === 1, 5000);
+      await waitFor(async () => (await sql(`SELECT 1 FROM outbound_deliveries WHERE message_id = $1 AND state = 'done' AND published_at IS NOT NULL`, [sent.messageId])).length === 1, 5000);
       // A later command to the same chat is handled after the duplicate (same partition): once it is, the duplicate was skipped.
       const later = await kit.publishOutbound({ accountId, channelId }, { externalChatId: '5014', text: 'следующее' });
       await statusOf(later.messageId);
       expect(tg.callsOf('sendMessage', token).filter((c) => c.params.text === 'только раз')).toHaveLength(1);
       expect(kit.statuses('message.status', channelId).filter((r) => r.value.data.messageId === sent.messageId)).toHaveLength(1);
+    });
+
+    it('a send found in progress (interrupted by a crash) ends failed SEND_OUTCOME_UNKNOWN and is not sent again', async () => {
+      const messageId = randomUUID();
+      await sql(`INSERT INTO outbound_deliveries (account_id, message_id, channel_id, channel_type, state) VALUES ($1, $2, $3, 'telegram', 'sending')`, [accountId, messageId, channelId]);
+      await kit.publishOutbound({ accountId, channelId }, { messageId, externalChatId: '5018', text: 'может, уже ушло' });
+      expect((await statusOf(messageId)).value.data).toMatchObject({ status: 'failed', errorCode: 'SEND_OUTCOME_UNKNOWN' });
+      expect(tg.callsOf('sendMessage').some((c) => c.params.text === 'может, уже ушло')).toBe(false);
+      expect(await sql(`SELECT state, published_at IS NOT NULL AS published FROM outbound_deliveries WHERE message_id = $1`, [messageId])).toEqual([{ state: 'done', published: true }]);
+    });
+
+    it('a send command written before the x-channel-type header existed is still sent', async () => {
+      const old = await kit.publishOutbound({ accountId, channelId }, { externalChatId: '5019', text: 'без заголовка' }, { typeHeader: false });
+      expect((await statusOf(old.messageId)).value.data.status).toBe('sent');
     });
 
     it('replies of one chat go out in order, at most about one per second', async () => {
@@ -282,6 +318,15 @@ describe('connector-telegram (real Kafka + Postgres, fake Telegram)', () => {
       expect(tg.callsOf('sendMessage').length).toBe(before + 1);
       expect(kit.statuses('message.status').some((r) => r.value.data.messageId === vk.messageId)).toBe(false);
     });
+  });
+
+  it('a channel config written before the x-channel-type header existed is still applied', async () => {
+    const oldId = randomUUID();
+    await insertChannel(oldId);
+    const bot = tg.addBot();
+    await kit.publishChannel({ channelId: oldId, accountId, botToken: bot.token, typeHeader: false });
+    const webhook = await waitFor(() => tg.webhookOf(bot.token), 10_000, 'setWebhook of a header-less record');
+    expect(webhook.url).toBe(`${publicUrl}/webhooks/telegram/${oldId}`);
   });
 
   it('a revoked token makes the channel needs-reauth', async () => {

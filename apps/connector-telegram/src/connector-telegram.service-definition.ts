@@ -1,12 +1,11 @@
-import type { Server } from 'node:http';
+import { attachConnectorWebhooks } from '@crm/connector-kit';
 import { ServiceDefinition } from '@crm/service-kit';
 import { AppModule } from './app.module';
 import { ConnectorTelegramConfig } from './config/connector-telegram.config';
-import { TelegramWebhookHttpHandler } from './webhook/telegram-webhook.http-handler';
 
 export const connectorTelegramService: ServiceDefinition<ConnectorTelegramConfig> = {
   service: 'connector-telegram',
   configClass: ConnectorTelegramConfig,
   module: (config, logger) => AppModule.forRoot(config, logger),
-  configure: (app) => app.get(TelegramWebhookHttpHandler).attach(app.getHttpServer() as Server),
+  configure: (app) => attachConnectorWebhooks(app),
 };

@@ -38,7 +38,7 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       imports: [ServiceKitModule.forRoot({ service: 'connector-widget', config, logger })],
-      controllers: [VisitorController, WidgetAssetsController],
+      controllers: [VisitorController, WidgetAssetsController, ReplyConsumer, LiveFanOutConsumer],
       providers: [
         { provide: APP_FILTER, useClass: WidgetExceptionFilter },
         { provide: APP_PIPE, useFactory: widgetValidationPipe },
@@ -57,8 +57,6 @@ export class AppModule implements NestModule {
         FanOutUseCase,
         LiveConnections,
         LiveGateway,
-        ReplyConsumer,
-        LiveFanOutConsumer,
         WidgetScript,
         DemoPage,
       ],

@@ -5,6 +5,7 @@ import { ChannelRoutingDirectory } from './channels/channel-routing.directory';
 import { LeadRoutingConfig } from './config/lead-routing.config';
 import { InboundMessageConsumer } from './inbound/inbound-message.consumer';
 import { RouteInboundMessageUseCase } from './route-inbound-message/route-inbound-message.usecase';
+import { ConversationContextRepository } from './route-inbound-message/conversation-context.repository';
 import { RoutingRepository } from './route-inbound-message/routing.repository';
 
 /** Consumes inbound messages; applies routing rules; writes clients, leads, dialogs, messages; emits CRM events. */
@@ -23,7 +24,8 @@ export class AppModule {
           poolSize: config.ROUTING_PARTITION_CONCURRENCY + 4,
         }),
       ],
-      providers: [ChannelRoutingDirectory, RoutingRepository, RouteInboundMessageUseCase, InboundMessageConsumer],
+      controllers: [InboundMessageConsumer],
+      providers: [ChannelRoutingDirectory, RoutingRepository, ConversationContextRepository, RouteInboundMessageUseCase],
     };
   }
 }

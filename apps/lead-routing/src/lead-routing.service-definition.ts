@@ -1,9 +1,17 @@
 import { ServiceDefinition } from '@crm/service-kit';
 import { AppModule } from './app.module';
 import { LeadRoutingConfig } from './config/lead-routing.config';
+import { INBOUND_CONSUMER_GROUP } from './inbound/inbound-message.consumer';
 
 export const leadRoutingService: ServiceDefinition<LeadRoutingConfig> = {
   service: 'lead-routing',
   configClass: LeadRoutingConfig,
   module: (config, logger) => AppModule.forRoot(config, logger),
+  consumerTuning: (config) => ({
+    [INBOUND_CONSUMER_GROUP]: {
+      maxBatchSize: config.ROUTING_BATCH_SIZE,
+      partitionsConsumedConcurrently: config.ROUTING_PARTITION_CONCURRENCY,
+      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    },
+  }),
 };

@@ -11,8 +11,8 @@ import { mergeSettings, pickSettings, splitSettings, validateSettings } from './
 const registry = new ChannelTypeRegistry([
   new TelegramChannelTypeAdapter({ apiRoot: 'http://127.0.0.1:9' }),
   new WhatsappChannelTypeAdapter(),
-  new VkChannelTypeAdapter(),
-  new AvitoChannelTypeAdapter(),
+  new VkChannelTypeAdapter({ apiUrl: 'http://127.0.0.1:9' }),
+  new AvitoChannelTypeAdapter({ baseUrl: 'http://127.0.0.1:9' }),
   new WidgetChannelTypeAdapter(),
 ]);
 const validate = (type: string, value: unknown) => validateSettings(registry.get(type).settingsClass, value, { code: ErrorCode.CHANNEL_SETTINGS_INVALID });
@@ -59,7 +59,28 @@ describe('channel-type adapters', () => {
 
   it('refuses an unknown type and a second adapter for one type', () => {
     expect(() => registry.get('icq')).toThrow(expect.objectContaining({ code: ErrorCode.CHANNEL_TYPE_UNSUPPORTED }));
-    expect(() => new ChannelTypeRegistry([new VkChannelTypeAdapter(), new VkChannelTypeAdapter()])).toThrow(/two channel-type adapters/);
+    expect(() => new ChannelTypeRegistry([new VkChannelTypeAdapter({ apiUrl: 'http://127.0.0.1:9' }), new VkChannelTypeAdapter({ apiUrl: 'http://127.0.0.1:9' })])).toThrow(/two channel-type adapters/);
+  });
+
+  it('availability: one property per adapter; an unavailable type is listed but refused with CHANNEL_TYPE_UNAVAILABLE', () => {
+    // Each connector's issue flips its own type's flag; Telegram and the widget have theirs.
+    expect(registry.catalog().map((t) => t.descriptor.type)).toEqual(['telegram', 'whatsapp', 'vk', 'avito', 'widget']);
+    expect([registry.get('telegram').available, registry.get('widget').available]).toEqual([true, true]);
+    // Whatever the flags are: an available type is returned as it is, an unavailable one refused naming the type.
+    for (const { descriptor, available } of registry.catalog()) {
+      if (available) expect(registry.requireAvailable(descriptor.type)).toBe(registry.get(descriptor.type));
+      else expect(() => registry.requireAvailable(descriptor.type)).toThrow(expect.objectContaining({ code: ErrorCode.CHANNEL_TYPE_UNAVAILABLE }));
+    }
+    const parked = Object.assign(new VkChannelTypeAdapter({ apiUrl: 'http://127.0.0.1:9' }), { available: false });
+    const withParked = new ChannelTypeRegistry([new TelegramChannelTypeAdapter({ apiRoot: 'http://127.0.0.1:9' }), parked]);
+    expect(withParked.catalog().map((t) => [t.descriptor.type, t.available])).toEqual([
+      ['telegram', true],
+      ['vk', false],
+    ]);
+    expect(() => withParked.requireAvailable('vk')).toThrow(
+      expect.objectContaining({ code: ErrorCode.CHANNEL_TYPE_UNAVAILABLE, params: { titleRu: 'ВКонтакте', titleEn: 'VK' }, details: [expect.objectContaining({ path: 'type' })] }),
+    );
+    expect(() => registry.requireAvailable('icq')).toThrow(expect.objectContaining({ code: ErrorCode.CHANNEL_TYPE_UNSUPPORTED }));
   });
 
   it('merges, picks and splits settings for PATCH and storage', () => {

@@ -96,6 +96,12 @@ export interface ConnectionInfo {
  */
 export interface ChannelTypeAdapter<S extends object = object> {
   readonly type: ChannelType;
+  /**
+   * Whether something receives this type's messages (its connector exists). An unavailable type is listed by
+   * GET /channel-types with `available: false`, and creating or activating a channel of it answers 422
+   * CHANNEL_TYPE_UNAVAILABLE. Each connector's issue flips its own type here, one line.
+   */
+  readonly available: boolean;
   readonly descriptor: ChannelTypeDescriptor;
   /** class-validator class of the settings (validated with whitelist + forbidNonWhitelisted). */
   readonly settingsClass: new () => S;
@@ -112,4 +118,23 @@ export interface ChannelTypeAdapter<S extends object = object> {
   verifyCredentials(settings: S): Promise<CredentialCheck>;
   generateSecrets(): GeneratedSecrets;
   connection(context: ConnectionContext): ConnectionInfo;
+  /**
+   * The approved message templates of the channel (WhatsApp), for types that have them; `settings` holds the
+   * decrypted credentials too. Throws DomainError (e.g. PLATFORM_UNAVAILABLE) when the platform cannot be asked.
+   */
+  listTemplates?(settings: S): Promise<MessageTemplate[]>;
+  /**
+   * Read receipts (WhatsApp): tells the platform the agent has read the customer's messages up to `externalMessageId`
+   * (Avito marks the whole chat: `chat.externalChatId`). Best effort: the caller logs a failure and goes on.
+   */
+  markRead?(settings: S, externalMessageId: string, chat?: { externalChatId: string }): Promise<void>;
+}
+
+/** An approved message template a channel can send outside the reply window. */
+export interface MessageTemplate {
+  name: string;
+  language: string;
+  category: string | null;
+  /** The platform's components (header, body, buttons…) as it describes them. */
+  components: unknown[];
 }

@@ -9,6 +9,7 @@ export {
   type ConnectionInfo,
   type CredentialCheck,
   type GeneratedSecrets,
+  type MessageTemplate,
   type SettingsFieldDescriptor,
 } from './channel-type.port';
 export { ChannelTypeRegistry } from './channel-type.registry';

@@ -32,6 +32,18 @@ export class BaseServiceConfig {
   @IsNotEmpty()
   SERVICE_INSTANCE_ID?: string;
 
+  /** Readiness turns red when a consumer partition has been paused by an outage longer than this (ms). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  CONSUMER_STUCK_AFTER_MS: number = 60_000;
+
+  /** On shutdown, /health/ready answers 503 this long (ms) before the HTTP server stops taking requests. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_GRACE_MS: number = 0;
+
   get kafkaBrokers(): string[] {
     return this.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
   }

@@ -3,6 +3,7 @@ export { ConfigValidationError, type ConfigProblem } from './config-validation.e
 export { declaredVariables, loadConfig, requiredVariables } from './load-config';
 export {
   WithAvitoApiUrl,
+  WithCrmUrlPolicy,
   WithJwtSecret,
   WithPublicUrl,
   WithSecretsKey,

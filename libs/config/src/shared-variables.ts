@@ -1,5 +1,6 @@
-import { IsNotEmpty, IsString, MinLength } from 'class-validator';
-import { IsBase64Key, IsHttpRoot } from './validators';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsNotEmpty, IsString, Matches, MinLength } from 'class-validator';
+import { IsBase64Key, IsHttpRoot, toBool } from './validators';
 
 /**
  * Reusable pieces of DESIGN §3. TypeScript has no multiple inheritance, so apps compose these by extending
@@ -66,4 +67,21 @@ export function WithAvitoApiUrl<TBase extends Ctor>(Base: TBase) {
     AVITO_API_URL: string = 'https://api.avito.ru';
   }
   return WithAvitoApiUrlConfig;
+}
+
+export function WithCrmUrlPolicy<TBase extends Ctor>(Base: TBase) {
+  class WithCrmUrlPolicyConfig extends Base {
+    /**
+     * User-given CRM URLs (Bitrix24 webhook, amoCRM) must be https to a public host (SSRF); true also allows plain
+     * http and loopback addresses, so tests reach local fakes. Never set in production.
+     */
+    @Transform(toBool)
+    @IsBoolean()
+    CRM_ALLOW_LOOPBACK_URLS: boolean = false;
+
+    /** amoCRM account root (DESIGN §3); `{subdomain}` is replaced by the integration's subdomain. Tests: a local fake. */
+    @Matches(/^https?:\/\/\S*\{subdomain\}(?:\S*[^/\s])?$/, { message: 'AMOCRM_BASE_URL must be an http(s) URL containing {subdomain}, without a trailing slash, e.g. https://{subdomain}.amocrm.ru' })
+    AMOCRM_BASE_URL: string = 'https://{subdomain}.amocrm.ru';
+  }
+  return WithCrmUrlPolicyConfig;
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
-import { EventEnvelope } from './envelope';
+import { EventEnvelope, HEADER_EVENT_TYPE, readHeader, type RawHeaderValue } from './envelope';
 import { ContractViolationCode, ContractViolationError, type ContractViolationDetail } from './errors';
 import {
   type DataClass,
@@ -25,6 +25,16 @@ export const CONTRACT_VALIDATOR_OPTIONS: Readonly<ValidatorOptions> = Object.fre
   forbidUnknownValues: true,
   validationError: { target: false, value: false },
 });
+
+/**
+ * How a consumer treats fields its classes don't know (DESIGN §6): `reject` (the default, and always on produce) fails
+ * validation; `strip` drops them, so a newer producer that added a field does not break an older consumer.
+ */
+export interface DecodeOptions {
+  unknownFields?: 'reject' | 'strip';
+}
+
+const TOLERANT_VALIDATOR_OPTIONS: Readonly<ValidatorOptions> = Object.freeze({ ...CONTRACT_VALIDATOR_OPTIONS, forbidNonWhitelisted: false });
 
 /** Any raw Kafka value. `null` is a tombstone. */
 export type RawValue = Buffer | Uint8Array | string | null | undefined;
@@ -57,8 +67,9 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = '', 
   return out;
 }
 
-function validateInstance(instance: object, prefix: string): ContractViolationDetail[] {
-  return flattenValidationErrors(validateSync(instance, CONTRACT_VALIDATOR_OPTIONS), prefix);
+function validateInstance(instance: object, prefix: string, options: DecodeOptions = {}): ContractViolationDetail[] {
+  const validatorOptions = options.unknownFields === 'strip' ? TOLERANT_VALIDATOR_OPTIONS : CONTRACT_VALIDATOR_OPTIONS;
+  return flattenValidationErrors(validateSync(instance, validatorOptions), prefix);
 }
 
 /** plain JSON → instance of `cls` (nested classes via @Type); nothing is converted implicitly. */
@@ -157,7 +168,7 @@ function envelopeInvariants(envelope: EventEnvelope<unknown>): ContractViolation
  * Validates a parsed value as an envelope. With `dataClass` null only the envelope is checked (`data` must be an
  * object, its content is not looked at).
  */
-function decodeParsed<T extends object>(parsed: unknown, dataClass: DataClass<T> | null): EventEnvelope<T> {
+function decodeParsed<T extends object>(parsed: unknown, dataClass: DataClass<T> | null, options: DecodeOptions = {}): EventEnvelope<T> {
   if (!isPlainJsonObject(parsed)) {
     throw new ContractViolationError(ContractViolationCode.SchemaInvalid, [
       { path: '', constraints: { isObject: 'the value must be a JSON object (an event envelope)' } },
@@ -173,7 +184,7 @@ function decodeParsed<T extends object>(parsed: unknown, dataClass: DataClass<T>
   } else if (rawData !== undefined) {
     envelope.data = rawData as T; // wrong shape: reported by the envelope's @IsObject
   }
-  const details = validateInstance(envelope, '');
+  const details = validateInstance(envelope, '', options);
 
   let dataMatchesType = true;
   if (dataClass && eventType !== undefined && isKnownEventType(eventType) && EVENT_DATA_CLASSES[eventType] !== dataClass) {
@@ -189,7 +200,7 @@ function decodeParsed<T extends object>(parsed: unknown, dataClass: DataClass<T>
     });
   }
   if (dataClass && dataMatchesType && isPlainJsonObject(rawData)) {
-    details.push(...validateInstance(envelope.data, 'data'));
+    details.push(...validateInstance(envelope.data, 'data', options));
   }
   if (details.length === 0) details.push(...envelopeInvariants(envelope));
   if (details.length > 0) {
@@ -202,22 +213,23 @@ function decodeParsed<T extends object>(parsed: unknown, dataClass: DataClass<T>
  * Decodes and validates a Kafka value as an envelope whose `data` is a `dataClass`.
  * Throws ContractViolationError: EMPTY_VALUE (null/empty — e.g. a config tombstone), INVALID_JSON,
  * SCHEMA_INVALID (with every failed rule in `details`). Returns class instances (envelope and data).
+ * Consumers pass `{ unknownFields: 'strip' }` (DESIGN §6).
  */
-export function decodeEnvelope<T extends object>(raw: RawValue, dataClass: DataClass<T>): EventEnvelope<T> {
-  return decodeParsed(parseJsonValue(raw), dataClass);
+export function decodeEnvelope<T extends object>(raw: RawValue, dataClass: DataClass<T>, options: DecodeOptions = {}): EventEnvelope<T> {
+  return decodeParsed(parseJsonValue(raw), dataClass, options);
 }
 
 /**
  * Decodes an envelope of any registered type, choosing the data class by `type` (EVENT_DATA_CLASSES).
  * Unregistered type → ContractViolationError(UNKNOWN_EVENT_TYPE); otherwise like decodeEnvelope.
  */
-export function decodeKnownEnvelope(raw: RawValue): KnownEnvelope {
+export function decodeKnownEnvelope(raw: RawValue, options: DecodeOptions = {}): KnownEnvelope {
   const parsed = parseJsonValue(raw);
   const eventType = typeOf(parsed);
   if (!isKnownEventType(eventType)) {
     if (!isPlainJsonObject(parsed) || eventType === undefined) {
       // Not even an envelope with a type: report the envelope's schema errors.
-      return decodeParsed(parsed, null) as never;
+      return decodeParsed(parsed, null, options) as never;
     }
     throw new ContractViolationError(
       ContractViolationCode.UnknownEventType,
@@ -226,7 +238,7 @@ export function decodeKnownEnvelope(raw: RawValue): KnownEnvelope {
       eventType,
     );
   }
-  return decodeParsed(parsed, EVENT_DATA_CLASSES[eventType] as DataClass) as KnownEnvelope;
+  return decodeParsed(parsed, EVENT_DATA_CLASSES[eventType] as DataClass, options) as KnownEnvelope;
 }
 
 export interface EncodeOptions {
@@ -259,6 +271,22 @@ export function encodeEnvelope(envelope: EventEnvelope<unknown>, options: Encode
 }
 
 /** True for a Kafka tombstone (null value) — on channels.config.v1 it means the channel was deleted. */
+/**
+ * The envelope type of a raw record without validating it: the `x-event-type` header, else the value's `type`
+ * (records of producers that did not set the header); undefined when neither is readable. Lets a consumer of a topic
+ * shared by several event types skip the others before decoding.
+ */
+export function recordEventType(raw: RawValue, headers: Readonly<Record<string, RawHeaderValue>> | undefined | null): string | undefined {
+  const header = readHeader(headers, HEADER_EVENT_TYPE);
+  if (header) return header;
+  try {
+    const parsed = parseJsonValue(raw) as { type?: unknown } | null;
+    return typeof parsed?.type === 'string' ? parsed.type : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function isTombstone(raw: RawValue): raw is null | undefined {
   return raw === null || raw === undefined;
 }

@@ -99,6 +99,8 @@ export const CrmEventKind = {
   ClientMatched: 'client.matched',
   LeadCreated: 'lead.created',
   LeadLinked: 'lead.linked',
+  /** An agent moved the lead to another stage or closed/reopened it (PATCH /leads/:id). */
+  LeadUpdated: 'lead.updated',
   DialogOpened: 'dialog.opened',
   DialogClosed: 'dialog.closed',
   MessageReceived: 'message.received',
@@ -108,9 +110,20 @@ export const CrmEventKind = {
   MessageEdited: 'message.edited',
   /** An inbound message was deleted on the platform (the row stays, marked deleted). */
   MessageDeleted: 'message.deleted',
+  /** The integrations service synced a record to an external CRM, or gave up on it (`data.sync`, DESIGN §7a). */
+  SyncUpdated: 'sync.updated',
 } as const;
 export type CrmEventKind = (typeof CrmEventKind)[keyof typeof CrmEventKind];
 export const CRM_EVENT_KINDS = valuesOf(CrmEventKind);
+
+/** Status of a lead (DESIGN §4). */
+export const LeadStatus = {
+  Open: 'open',
+  Won: 'won',
+  Lost: 'lost',
+} as const;
+export type LeadStatus = (typeof LeadStatus)[keyof typeof LeadStatus];
+export const LEAD_STATUSES = valuesOf(LeadStatus);
 
 /** Which routing rule (DESIGN §7.2) linked a client to a dialog. */
 export const ClientMatchRule = {
@@ -123,3 +136,10 @@ export const ClientMatchRule = {
 } as const;
 export type ClientMatchRule = (typeof ClientMatchRule)[keyof typeof ClientMatchRule];
 export const CLIENT_MATCH_RULES = valuesOf(ClientMatchRule);
+
+/** What a sync record forwards to an external CRM (DESIGN §7a): client → contact, lead → lead, message → comment. */
+export const SYNC_ENTITIES = Object.freeze(['client', 'lead', 'message'] as const);
+export type SyncEntity = (typeof SYNC_ENTITIES)[number];
+/** Sync state of a record as the API shows it (DESIGN §7a). */
+export const SYNC_RECORD_STATES = Object.freeze(['pending', 'synced', 'failed'] as const);
+export type SyncRecordState = (typeof SYNC_RECORD_STATES)[number];

@@ -13,6 +13,11 @@ export const EventHeaders = {
 } as const;
 export const HEADER_EVENT_TYPE = EventHeaders.EventType;
 export const HEADER_CORRELATION_ID = EventHeaders.CorrelationId;
+/**
+ * The channel type of a channels.config.v1 / channels.outbound.v1 record (set by the api), so a connector keeps only
+ * its own type without decoding the value. Records written before it existed lack it (consumers then peek at data).
+ */
+export const HEADER_CHANNEL_TYPE = 'x-channel-type';
 
 /** Dotted lower-case event type names: `message.inbound`, `channel.health`, `crm.event`. */
 export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)+$/;

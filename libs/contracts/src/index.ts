@@ -33,10 +33,16 @@ export {
   DeliveryStatus,
   INBOUND_EVENTS,
   InboundEvent,
+  LEAD_STATUSES,
+  LeadStatus,
   MESSAGE_KINDS,
   MESSAGE_STATUSES,
   MessageKind,
   MessageStatus,
+  SYNC_ENTITIES,
+  SYNC_RECORD_STATES,
+  type SyncEntity,
+  type SyncRecordState,
 } from './enums';
 export {
   createEnvelope,
@@ -45,6 +51,7 @@ export {
   EventEnvelope,
   EventHeaders,
   eventHeaders,
+  HEADER_CHANNEL_TYPE,
   HEADER_CORRELATION_ID,
   HEADER_EVENT_TYPE,
   type RawHeaderValue,
@@ -62,6 +69,7 @@ export {
 export {
   OutboundAttachment,
   OutboundMessageData,
+  OutboundTemplate,
   OUTBOUND_MESSAGE_TYPE,
   OUTBOUND_MESSAGE_VERSION,
 } from './payloads/outbound-message';
@@ -75,6 +83,7 @@ export {
   CRM_KINDS_WITH_LEAD,
   CRM_KINDS_WITH_MESSAGE,
   CrmEventData,
+  CrmSyncChange,
 } from './payloads/crm-event';
 export {
   DLQ_PAYLOAD_ENCODINGS,
@@ -104,12 +113,14 @@ export {
 } from './errors';
 export {
   CONTRACT_VALIDATOR_OPTIONS,
+  type DecodeOptions,
   decodeEnvelope,
   decodeKnownEnvelope,
   type EncodeOptions,
   encodeEnvelope,
   flattenValidationErrors,
   isTombstone,
+  recordEventType,
   type KnownEnvelope,
   parseJsonValue,
   type RawValue,

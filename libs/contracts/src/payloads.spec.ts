@@ -81,6 +81,13 @@ describe('InboundMessageData', () => {
     ]);
   });
 
+  it('sender.phoneVerified is optional (older producers omit it) and boolean when present', () => {
+    const sender = { externalUserId: '1', phone: '+79001234567' };
+    expect(problems(InboundMessageData, { ...inboundText(), sender })).toEqual([]);
+    expect(problems(InboundMessageData, { ...inboundText(), sender: { ...sender, phoneVerified: true } })).toEqual([]);
+    expect(problems(InboundMessageData, { ...inboundText(), sender: { ...sender, phoneVerified: 'yes' } })).toEqual(['sender.phoneVerified']);
+  });
+
   it('ids must be strings (Telegram int64 ids are sent as text)', () => {
     expect(problems(InboundMessageData, { ...inboundText(), externalChatId: 123456789 })).toEqual(['externalChatId']);
   });
@@ -119,6 +126,17 @@ describe('OutboundMessageData', () => {
     expect(problems(OutboundMessageData, { ...noAtt, text: '', attachments: [] })).toEqual(['text']);
     expect(problems(OutboundMessageData, { ...outbound(), text: '' })).toEqual([]);
     expect(problems(OutboundMessageData, { ...outbound(), text: 5 })).toEqual(['text']);
+  });
+
+  it('an optional template (WhatsApp) may go with empty text; its name, language and components are checked', () => {
+    const { attachments: _a, ...noAtt } = outbound();
+    const template = { name: 'order_update', language: 'ru', components: [{ type: 'body', parameters: [{ type: 'text', text: '42' }] }] };
+    expect(problems(OutboundMessageData, { ...noAtt, text: '', template })).toEqual([]);
+    expect(problems(OutboundMessageData, { ...noAtt, text: '', template: { name: 'Order Update', language: 'russian', components: ['x'] } })).toEqual([
+      'template.components',
+      'template.language',
+      'template.name',
+    ]);
   });
 
   it('messageId and dialogId are uuids', () => {
@@ -237,6 +255,10 @@ describe('CrmEventData', () => {
     ['client.matched', { clientId: CLIENT_ID, matchRule: 'email' }, ['matchRule']],
     ['lead.created', {}, ['leadId']],
     ['lead.linked', { leadId: LEAD_ID, clientId: CLIENT_ID }, []],
+    ['lead.updated', { leadId: LEAD_ID }, ['leadStatus']],
+    ['lead.updated', { leadStatus: 'won' }, ['leadId']],
+    ['lead.updated', { leadId: LEAD_ID, leadStatus: 'won', funnelId: LEAD_ID, stageId: LEAD_ID }, []],
+    ['lead.updated', { leadId: LEAD_ID, leadStatus: 'closed', stageId: 's' }, ['leadStatus', 'stageId']],
     ['dialog.opened', {}, []],
     ['dialog.closed', {}, []],
     ['message.received', {}, ['messageId']],

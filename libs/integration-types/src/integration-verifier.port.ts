@@ -12,9 +12,23 @@ export const INTEGRATION_VERIFIERS = Symbol('INTEGRATION_VERIFIERS');
  * (INTEGRATION_SETTINGS_INVALID) and nothing is saved.
  */
 export type IntegrationCheck =
-  | { outcome: 'valid' }
+  | { outcome: 'valid'; learned?: LearnedSettings }
   /** The CRM could not be asked: save with status error, retry later. */
-  | { outcome: 'unavailable'; detail: string };
+  | { outcome: 'unavailable'; detail: string; learned?: LearnedSettings };
+
+/**
+ * What the check obtained from the CRM and must be stored with the integration (amoCRM: the OAuth pair the code was
+ * exchanged for, a secret; the pipeline/stage leads go to, public).
+ */
+export interface LearnedSettings {
+  secrets?: Record<string, unknown>;
+  settings?: Record<string, unknown>;
+}
+
+/** What a check knows besides the settings: the credentials stored so far (decrypted; on PATCH only). */
+export interface VerifyContext {
+  stored?: Record<string, unknown>;
+}
 
 /**
  * The port one CRM implements. Today every verifier checks the format only; the live check (a cheap authenticated
@@ -22,6 +36,11 @@ export type IntegrationCheck =
  */
 export interface IntegrationVerifier<S extends object = object> {
   readonly type: IntegrationType;
+  /**
+   * Whether forwarding to this CRM works. Creating an integration of an unavailable type answers 422
+   * INTEGRATION_TYPE_UNAVAILABLE; the CRM's own issue flips this, one line.
+   */
+  readonly available: boolean;
   /** class-validator class of the settings (whitelist + forbidNonWhitelisted). */
   readonly settingsClass: new () => S;
   /** Keys that are credentials: encrypted at rest, never returned unmasked. */
@@ -32,5 +51,5 @@ export interface IntegrationVerifier<S extends object = object> {
   mask?(key: string, value: string): string;
   /** PATCH merge of settings when a CRM has mutually exclusive keys (default: key-wise merge, null removes). */
   mergeSettings?(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown>;
-  verify(settings: S): Promise<IntegrationCheck>;
+  verify(settings: S, context?: VerifyContext): Promise<IntegrationCheck>;
 }

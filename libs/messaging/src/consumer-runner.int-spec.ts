@@ -189,6 +189,116 @@ describe('ConsumerRunner against a real Kafka broker', () => {
     expect(dlq).toHaveLength(0);
   });
 
+  const connectionError = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+  const byCode = (err: unknown) => {
+    const code = (err as { code?: string }).code;
+    return code === 'ECONNREFUSED' ? 'infrastructure' : code === 'DOMAIN' ? 'dead-letter' : code === 'TRANSIENT' ? 'transient' : 'retry';
+  };
+
+  it('resumes a partition paused by an outage when its message is then dead-lettered: the next record is handled within 10 s', async () => {
+    const key = 'paused-then-dlq';
+    const last = msg(key, 0);
+    const lastId = JSON.parse(last.value).id;
+    await producer.send('events.v1', [last]);
+    const calls = new Map<string, number>();
+    const handled: string[] = [];
+    const runner = start({
+      classifyError: byCode,
+      handle: async (m) => {
+        const n = (calls.get(m.value.id) ?? 0) + 1;
+        calls.set(m.value.id, n);
+        if (m.value.id === lastId) throw n === 1 ? connectionError() : Object.assign(new Error('rule says no'), { code: 'DOMAIN' });
+        handled.push(m.value.id);
+      },
+    });
+    await readTopic(connection.dlqTopic('events.v1'), { expect: 1, timeoutMs: 20_000 });
+    expect(calls.get(lastId)).toBe(2);
+    const next = msg(key, 1);
+    await producer.send('events.v1', [next]);
+    const sentAt = Date.now();
+    await waitFor(() => handled.includes(JSON.parse(next.value).id), 10_000, 'the record produced after the dead-lettered one');
+    expect(Date.now() - sentAt).toBeLessThan(10_000);
+    expect(runner.health()).toMatchObject({ running: true, paused: [], stuck: false });
+  });
+
+  it('reports a partition paused longer than stuckAfterMs as stuck, and clears it when the outage ends', async () => {
+    await producer.send('events.v1', [msg('stuck', 0)]);
+    let outage = true;
+    const processed: string[] = [];
+    const runner = start({
+      classifyError: byCode,
+      stuckAfterMs: 1500,
+      handle: async (m) => {
+        if (outage) throw connectionError();
+        processed.push(m.value.seq);
+      },
+    });
+    const firstPause = await waitFor(() => (runner.health().paused.length > 0 ? runner.health() : undefined), 20_000, 'a paused partition');
+    expect(firstPause.stuck).toBe(false);
+    expect(firstPause.paused[0]).toMatchObject({ topic: 'events.v1' });
+    await waitFor(() => runner.health().stuck, 10_000, 'the pause to be reported as stuck');
+    expect(runner.health().paused[0].pausedForMs).toBeGreaterThan(1500);
+    outage = false;
+    await waitFor(() => processed.length === 1, 20_000, 'processing after the outage');
+    expect(runner.health()).toMatchObject({ paused: [], stuck: false });
+  });
+
+  it('a stop during an outage leaves no partition paused', async () => {
+    await producer.send('events.v1', [msg('stop', 0)]);
+    let failures = 0;
+    const runner = start({
+      classifyError: byCode,
+      handle: async () => {
+        failures += 1;
+        throw connectionError();
+      },
+    });
+    await waitFor(() => runner.health().paused.length === 1, 20_000, 'a paused partition');
+    await runner.stop();
+    expect(failures).toBeGreaterThan(0);
+    expect(runner.health()).toMatchObject({ running: false, paused: [] });
+  });
+
+  it('a transient error pauses while dependencyHealthy() says no (never dead-lettered) and is bounded once it says yes', async () => {
+    const survivor = msg('transient-a', 0);
+    await producer.send('events.v1', [survivor]);
+    let healthy = false;
+    let failures = 0;
+    let failWhileHealthy = false;
+    const processed: string[] = [];
+    const runner = start({
+      maxAttempts: 3,
+      classifyError: byCode,
+      dependencyHealthy: async () => healthy,
+      handle: async (m) => {
+        if (!healthy || failWhileHealthy) {
+          failures += 1;
+          throw Object.assign(new Error('cannot execute INSERT in a read-only transaction'), { code: 'TRANSIENT' });
+        }
+        processed.push(m.value.id);
+      },
+    });
+    // Far more failures than maxAttempts while the probe fails: still not dead-lettered, the partition is paused.
+    await waitFor(() => failures >= 8, 20_000, 'failures while the dependency is unhealthy');
+    expect(runner.health().paused).toHaveLength(1);
+    expect(await readTopic(connection.dlqTopic('events.v1'), { timeoutMs: 300 })).toHaveLength(0);
+    healthy = true;
+    await waitFor(() => processed.length === 1, 20_000, 'the message after the dependency recovered');
+    expect(processed).toEqual([JSON.parse(survivor.value).id]);
+    expect(runner.health().paused).toEqual([]);
+
+    // The dependency is healthy and the same message keeps failing: bounded like any other error.
+    failWhileHealthy = true;
+    failures = 0;
+    const poison = msg('transient-b', 1);
+    await producer.send('events.v1', [poison]);
+    const dlq = await readTopic(connection.dlqTopic('events.v1'), { expect: 1, timeoutMs: 20_000 });
+    const record = JSON.parse(dlq[0].value!.toString()) as DeadLetterRecord;
+    expect(JSON.parse(record.payload!).id).toBe(JSON.parse(poison.value).id);
+    expect(record.attempts).toBe(3);
+    expect(failures).toBe(3);
+  });
+
   it('hands runs of messages to the batch handler and isolates a poison message when the batch fails', async () => {
     const sent = Array.from({ length: 30 }, (_, i) => msg('batch-key', i));
     const poisonId = JSON.parse(sent[17].value).id;

@@ -22,9 +22,30 @@ export interface ConsumedMessage<T> {
  * - `retry`: a problem with this message; retried a bounded number of times with backoff, then dead-lettered;
  * - `dead-letter`: retrying can't help (e.g. a domain rule rejects it): dead-lettered at once;
  * - `infrastructure`: our own dependency (Postgres, Kafka) is down: the partition pauses and the same message is
- *   retried until it goes through or the consumer stops — never dead-lettered, never committed past.
+ *   retried until it goes through or the consumer stops — never dead-lettered, never committed past;
+ * - `transient`: an error a sick dependency produces but a healthy one can too (deadlock, read-only, timeout…): the
+ *   runner asks `dependencyHealthy()`; while it says no, this is `infrastructure` (pause, never DLQ), otherwise it is
+ *   `retry` (bounded, so one message cannot block its partition forever).
  */
-export type ErrorDisposition = 'retry' | 'dead-letter' | 'infrastructure';
+export type ErrorDisposition = 'retry' | 'dead-letter' | 'infrastructure' | 'transient';
+
+/** A partition held by an infrastructure outage. */
+export interface PausedPartition {
+  /** Base topic name. */
+  topic: string;
+  partition: number;
+  /** Epoch ms when it was paused. */
+  since: number;
+}
+
+/** What readiness needs to know about one consumer. */
+export interface ConsumerHealth {
+  groupId: string;
+  running: boolean;
+  paused: Array<PausedPartition & { pausedForMs: number }>;
+  /** True when a partition has been paused longer than `stuckAfterMs`. */
+  stuck: boolean;
+}
 
 export interface ConsumerLogger {
   warn(obj: Record<string, unknown>, msg: string): void;
@@ -37,8 +58,11 @@ export interface ConsumerRunnerOptions<T> {
   groupId: string;
   /** Base topic names. */
   topics: string[];
-  /** Turns raw bytes into a value; throwing means the message is invalid and it goes to the DLQ immediately. */
-  decode: (raw: Buffer | null, message: KafkaMessage) => T;
+  /**
+   * Turns raw bytes into a value; throwing means the message is invalid and it goes to the DLQ immediately.
+   * `topic` is the base topic of the record (one runner may read several).
+   */
+  decode: (raw: Buffer | null, message: KafkaMessage, topic: string) => T;
   /** Processes one message. */
   handle: (message: ConsumedMessage<T>) => Promise<void>;
   /**
@@ -48,6 +72,15 @@ export interface ConsumerRunnerOptions<T> {
   handleBatch?: (messages: ConsumedMessage<T>[]) => Promise<void>;
   maxBatchSize?: number;
   classifyError?: (err: unknown) => ErrorDisposition;
+  /**
+   * Asked on a `transient` error: false (or a throw) means the dependency is unhealthy and the message waits with its
+   * partition paused. Without it a `transient` error is a `retry`.
+   */
+  dependencyHealthy?: () => Promise<boolean>;
+  /** A partition paused longer than this makes `health().stuck` true (readiness turns red). Default 60 000. */
+  stuckAfterMs?: number;
+  /** Clock for pause bookkeeping (tests). */
+  now?: () => number;
   /** Attempts per message for `retry` errors, the first one included. */
   maxAttempts?: number;
   backoff?: { initialMs: number; maxMs: number };
@@ -59,6 +92,9 @@ export interface ConsumerRunnerOptions<T> {
 }
 
 class StoppingError extends Error {}
+
+/** Header carrying the id of what caused a message (DESIGN §6); put on the runner's log lines about the message. */
+const CORRELATION_HEADER = 'x-correlation-id';
 
 const noopLogger: ConsumerLogger = { warn: () => undefined, error: () => undefined, info: () => undefined };
 
@@ -74,7 +110,8 @@ const noopLogger: ConsumerLogger = { warn: () => undefined, error: () => undefin
 export class ConsumerRunner<T> {
   private consumer?: Consumer;
   private readonly dlqProducer: EventProducer;
-  private pausedPartitions = new Set<string>();
+  /** Keyed by `<full topic>:<partition>`; the owner token lets only the processing that paused a partition resume it. */
+  private readonly pausedPartitions = new Map<string, PausedPartition & { owner: symbol }>();
   private running = false;
   private readonly log: ConsumerLogger;
   private readonly metrics = messagingMetrics();
@@ -100,6 +137,18 @@ export class ConsumerRunner<T> {
     return this.running;
   }
 
+  /** Running state and paused partitions, for readiness. */
+  health(): ConsumerHealth {
+    const now = this.now();
+    const limit = this.options.stuckAfterMs ?? 60_000;
+    const paused = [...this.pausedPartitions.values()].map(({ topic, partition, since }) => ({ topic, partition, since, pausedForMs: now - since }));
+    return { groupId: this.groupId, running: this.running, paused, stuck: paused.some((p) => p.pausedForMs > limit) };
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
   get groupId(): string {
     return this.connection.groupId(this.options.groupId);
   }
@@ -116,6 +165,11 @@ export class ConsumerRunner<T> {
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
     this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, (event) => {
+      // kafkajs gave up on this consumer (no restart): it is no longer running, readiness must say so.
+      if (!event.payload.restart) this.running = false;
+      this.log.error({ err: describe(event.payload.error), restart: event.payload.restart }, 'consumer crashed');
+    });
     await consumer.connect();
     for (const topic of this.options.topics) {
       await consumer.subscribe({ topic: this.connection.topic(topic), fromBeginning: this.options.fromBeginning ?? true });
@@ -165,7 +219,7 @@ export class ConsumerRunner<T> {
         if (!alive()) break;
         let value: T;
         try {
-          value = this.options.decode(message.value, message);
+          value = this.options.decode(message.value, message, topic);
         } catch (err) {
           await flushRun();
           await this.deadLetter(batch.topic, batch.partition, message, err, 0, alive, heartbeat);
@@ -214,42 +268,80 @@ export class ConsumerRunner<T> {
     alive: () => boolean,
     heartbeat: () => Promise<void>,
   ): Promise<void> {
-    const partitionKey = `${fullTopic}:${message.partition}`;
+    const owner = Symbol(message.offset);
     let attempts = 0;
     let outage = 0;
-    for (;;) {
-      if (!alive()) throw new StoppingError();
-      try {
-        await this.options.handle(message);
-        this.metrics.processed.inc({ group: this.groupId, topic: message.topic });
-        if (this.pausedPartitions.delete(partitionKey)) {
-          this.consumer?.resume([{ topic: fullTopic, partitions: [message.partition] }]);
-          this.metrics.paused.set({ group: this.groupId }, this.pausedPartitions.size);
-          this.log.info({ topic: message.topic, partition: message.partition }, 'dependency is back; partition resumed');
-        }
-        return;
-      } catch (err) {
-        const disposition = this.options.classifyError?.(err) ?? 'retry';
-        if (disposition === 'infrastructure') {
-          if (!this.pausedPartitions.has(partitionKey)) {
-            this.pausedPartitions.add(partitionKey);
-            this.consumer?.pause([{ topic: fullTopic, partitions: [message.partition] }]);
-            this.metrics.paused.set({ group: this.groupId }, this.pausedPartitions.size);
-            this.log.warn({ err: describe(err), topic: message.topic, partition: message.partition }, 'infrastructure unavailable; partition paused');
-          }
-          await this.sleep(this.backoff(++outage), alive, heartbeat);
-          continue;
-        }
-        attempts += 1;
-        if (disposition === 'dead-letter' || attempts >= (this.options.maxAttempts ?? 5)) {
-          await this.deadLetter(fullTopic, message.partition, rawOf(message), err, attempts, alive, heartbeat);
+    try {
+      for (;;) {
+        if (!alive()) throw new StoppingError();
+        try {
+          await this.options.handle(message);
+          this.metrics.processed.inc({ group: this.groupId, topic: message.topic });
           return;
+        } catch (err) {
+          const disposition = await this.dispositionOf(err);
+          if (disposition === 'infrastructure') {
+            this.pausePartition(owner, fullTopic, message, err);
+            await this.sleep(this.backoff(++outage), alive, heartbeat);
+            continue;
+          }
+          attempts += 1;
+          if (disposition === 'dead-letter' || attempts >= (this.options.maxAttempts ?? 5)) {
+            await this.deadLetter(fullTopic, message.partition, rawOf(message), err, attempts, alive, heartbeat);
+            this.log.error({ err: describe(err), ...coordinates(message), attempts }, 'message sent to the dead-letter topic');
+            return;
+          }
+          this.metrics.retried.inc({ group: this.groupId, topic: message.topic });
+          this.log.warn({ err: describe(err), ...coordinates(message), attempts }, 'handler failed; will retry');
+          await this.sleep(this.backoff(attempts), alive, heartbeat);
         }
-        this.metrics.retried.inc({ group: this.groupId, topic: message.topic });
-        this.log.warn({ err: describe(err), topic: message.topic, offset: message.offset, attempts }, 'handler failed; will retry');
-        await this.sleep(this.backoff(attempts), alive, heartbeat);
       }
+    } finally {
+      // Every way out — handled, dead-lettered, stopping, rebalanced away — resumes what this message paused; kafkajs
+      // would otherwise keep the partition paused, even across a rebalance back to this member.
+      this.resumePartition(owner, fullTopic, message);
     }
+  }
+
+  /** `transient` becomes `infrastructure` while the dependency probe fails, `retry` when it passes. */
+  private async dispositionOf(err: unknown): Promise<Exclude<ErrorDisposition, 'transient'>> {
+    const disposition = this.options.classifyError?.(err) ?? 'retry';
+    if (disposition !== 'transient') return disposition;
+    if (!this.options.dependencyHealthy) return 'retry';
+    const healthy = await this.options.dependencyHealthy().catch(() => false);
+    return healthy ? 'retry' : 'infrastructure';
+  }
+
+  private pausePartition(owner: symbol, fullTopic: string, message: ConsumedMessage<T>, err: unknown): void {
+    const key = `${fullTopic}:${message.partition}`;
+    const current = this.pausedPartitions.get(key);
+    if (current) {
+      current.owner = owner;
+      return;
+    }
+    this.pausedPartitions.set(key, { topic: message.topic, partition: message.partition, since: this.now(), owner });
+    try {
+      this.consumer?.pause([{ topic: fullTopic, partitions: [message.partition] }]);
+    } catch (pauseErr) {
+      this.log.warn({ err: describe(pauseErr) }, 'could not pause the partition');
+    }
+    this.metrics.paused.set({ group: this.groupId }, this.pausedPartitions.size);
+    this.log.warn({ err: describe(err), ...coordinates(message) }, 'infrastructure unavailable; partition paused');
+  }
+
+  private resumePartition(owner: symbol, fullTopic: string, message: ConsumedMessage<T>): void {
+    const key = `${fullTopic}:${message.partition}`;
+    const current = this.pausedPartitions.get(key);
+    if (!current || current.owner !== owner) return;
+    this.pausedPartitions.delete(key);
+    try {
+      this.consumer?.resume([{ topic: fullTopic, partitions: [message.partition] }]);
+    } catch (resumeErr) {
+      // The consumer is gone (stopped): a new one starts unpaused.
+      this.log.warn({ err: describe(resumeErr) }, 'could not resume the partition');
+    }
+    this.metrics.paused.set({ group: this.groupId }, this.pausedPartitions.size);
+    this.log.info({ topic: message.topic, partition: message.partition, pausedForMs: this.now() - current.since }, 'partition resumed');
   }
 
   private async deadLetter(
@@ -275,10 +367,12 @@ export class ConsumerRunner<T> {
       }
     }
     this.metrics.deadLettered.inc({ group: this.groupId, topic: this.baseTopic(fullTopic) });
-    this.log.error(
-      { err: describe(err), topic: this.baseTopic(fullTopic), partition, offset: message.offset, attempts },
-      'message sent to the dead-letter topic',
-    );
+    if (attempts === 0) {
+      this.log.error(
+        { err: describe(err), topic: this.baseTopic(fullTopic), partition, offset: message.offset, correlationId: headerOf(message, CORRELATION_HEADER), attempts },
+        'message sent to the dead-letter topic',
+      );
+    }
   }
 
   private backoff(attempt: number): number {
@@ -305,6 +399,17 @@ function headersOf(message: KafkaMessage): Record<string, string> {
     out[k] = Array.isArray(v) ? String(v[0]) : Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
   }
   return out;
+}
+
+function coordinates<T>(message: ConsumedMessage<T>): Record<string, unknown> {
+  const correlationId = message.headers[CORRELATION_HEADER];
+  return { topic: message.topic, partition: message.partition, offset: message.offset, ...(correlationId ? { correlationId } : {}) };
+}
+
+function headerOf(message: Pick<KafkaMessage, 'headers'>, name: string): string | undefined {
+  const v = message.headers?.[name];
+  if (v === undefined) return undefined;
+  return Array.isArray(v) ? String(v[0]) : Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
 }
 
 function rawOf<T>(message: ConsumedMessage<T>): Pick<KafkaMessage, 'key' | 'value' | 'headers' | 'offset'> {

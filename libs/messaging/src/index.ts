@@ -1,4 +1,13 @@
-export { ConsumerRunner, describe as describeError, type ConsumedMessage, type ConsumerLogger, type ConsumerRunnerOptions, type ErrorDisposition } from './consumer-runner';
+export {
+  ConsumerRunner,
+  describe as describeError,
+  type ConsumedMessage,
+  type ConsumerHealth,
+  type ConsumerLogger,
+  type ConsumerRunnerOptions,
+  type ErrorDisposition,
+  type PausedPartition,
+} from './consumer-runner';
 export { buildDeadLetter, DLQ_ERROR_HEADER, type DeadLetterRecord } from './dead-letter';
 export { EventProducer, type OutgoingMessage } from './event-producer';
 export { KafkaConnection, type KafkaConnectionOptions } from './kafka-connection';

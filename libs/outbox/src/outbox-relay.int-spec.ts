@@ -50,7 +50,7 @@ describe('transactional outbox (real Postgres and Kafka)', () => {
       })
       .catch(() => undefined);
     await dataSource.transaction((m) =>
-      enqueueOutbox(m, [{ accountId, topic: Topics.ChannelsConfig, key: channelId, envelope: null, eventType: 'channel.config' }]),
+      enqueueOutbox(m, [{ accountId, topic: Topics.ChannelsConfig, key: channelId, envelope: null, eventType: 'channel.config', headers: { 'x-channel-type': 'telegram', 'x-event-type': 'not-this' } }]),
     );
 
     const relay = new OutboxRelay(dataSource, producer, { databaseUrl: db.url, pollIntervalMs: 5000 });
@@ -71,6 +71,8 @@ describe('transactional outbox (real Postgres and Kafka)', () => {
     const config = await readTopic(connection.topic(Topics.ChannelsConfig), { expect: 1 });
     expect(config).toHaveLength(1);
     expect(config[0]).toMatchObject({ key: channelId, value: null });
+    // Extra headers travel with the record; they never override the event headers.
+    expect(config[0].headers).toMatchObject({ 'x-channel-type': 'telegram', 'x-event-type': 'channel.config' });
   });
 
   it('keeps rows when Kafka refuses them and publishes them once it can', async () => {

@@ -13,6 +13,8 @@ export interface OutboxRecord {
   /** Event type for the x-event-type header when the record is a tombstone. */
   eventType?: string;
   correlationId?: string;
+  /** Extra record headers besides x-event-type / x-correlation-id (e.g. x-channel-type). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -23,7 +25,8 @@ export async function enqueueOutbox(manager: EntityManager, records: OutboxRecor
   if (records.length === 0) return;
   const values: unknown[] = [];
   const rows = records.map((r, i) => {
-    const headers = r.envelope ? eventHeaders(r.envelope, r.correlationId) : { 'x-event-type': r.eventType ?? 'tombstone', ...(r.correlationId ? { 'x-correlation-id': r.correlationId } : {}) };
+    const base = r.envelope ? eventHeaders(r.envelope, r.correlationId) : { 'x-event-type': r.eventType ?? 'tombstone', ...(r.correlationId ? { 'x-correlation-id': r.correlationId } : {}) };
+    const headers = { ...r.headers, ...base };
     values.push(r.accountId, r.topic, r.key, r.envelope?.type ?? r.eventType ?? 'tombstone', r.envelope === null ? null : JSON.stringify(r.envelope), JSON.stringify(headers));
     const o = i * 6;
     return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}::jsonb, $${o + 6}::jsonb)`;

@@ -1,5 +1,10 @@
 import type { ChannelTypeAdapter, ChannelTypeDescriptor, ConnectionContext, ConnectionInfo, CredentialCheck, GeneratedSecrets } from '@crm/channel-types';
 import { generateSecret } from '@crm/secrets';
+import { AvitoApiClient, type AvitoApiOptions } from './api/avito-api.client';
+import { checkAvitoCredentials } from './api/avito-credentials';
+import { describeAvitoFailure } from './api/avito-failure';
+import { AvitoTokenProvider } from './auth/avito-token.provider';
+import { InMemoryAvitoTokenStore } from './auth/avito-token.store';
 import { AVITO_CLIENT_ID_PATTERN, AVITO_CLIENT_SECRET_PATTERN, AvitoSettings } from './avito.settings';
 
 const MB = 1024 * 1024;
@@ -54,19 +59,43 @@ export const AVITO_DESCRIPTOR: ChannelTypeDescriptor = {
   },
 };
 
-/** Avito Messenger. Format checks today; the token request (client_credentials) arrives with the connector. */
+/**
+ * Avito Messenger. Saving checks the credentials live (PLATFORMS.md §4): `/token` (client_credentials), then
+ * `accounts/self` (the messenger user_id, kept as `userId`), then one Messenger call so a plan without Messenger access
+ * is refused at once (402 → AVITO_PLAN_REQUIRED).
+ */
 export class AvitoChannelTypeAdapter implements ChannelTypeAdapter<AvitoSettings> {
   readonly type = 'avito' as const;
+  /** apps/connector-avito receives and sends this type's messages (issue 13). */
+  readonly available = true;
   readonly descriptor = AVITO_DESCRIPTOR;
   readonly settingsClass = AvitoSettings;
   readonly secretKeys = ['clientSecret'] as const;
+
+  /** The api process's own tokens, for read marks (cached per channel identity, renewed on 401). */
+  private readonly tokens: AvitoTokenProvider;
+  private readonly client: AvitoApiClient;
+
+  constructor(private readonly api: AvitoApiOptions) {
+    this.client = new AvitoApiClient(api);
+    this.tokens = new AvitoTokenProvider(new InMemoryAvitoTokenStore(), this.client);
+  }
 
   identity(settings: AvitoSettings): string {
     return settings.clientId;
   }
 
-  async verifyCredentials(): Promise<CredentialCheck> {
-    return { outcome: 'valid' };
+  verifyCredentials(settings: AvitoSettings): Promise<CredentialCheck> {
+    return checkAvitoCredentials(settings, this.api);
+  }
+
+  /** An agent read the dialog: the whole chat is marked read on Avito (POST …/chats/{chat_id}/read). */
+  async markRead(settings: AvitoSettings & { userId?: unknown }, _externalMessageId: string, chat?: { externalChatId: string }): Promise<void> {
+    if (!chat || !Number.isSafeInteger(settings.userId)) throw new Error('Avito mark-read needs the chat id and the learned userId');
+    const userId = settings.userId as number;
+    const key = { channelId: `client:${settings.clientId}`, accountId: '' };
+    const result = await this.tokens.withToken(key, settings, (token) => this.client.markRead(token, userId, chat.externalChatId));
+    if (!result.ok) throw new Error(`Avito mark-read failed: ${describeAvitoFailure(result.failure)}`);
   }
 
   generateSecrets(): GeneratedSecrets {

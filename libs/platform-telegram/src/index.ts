@@ -21,7 +21,6 @@ export { TelegramWebhookClient, type RegisterWebhookOptions, type TelegramWebhoo
 export { assessHealthCheckFailure, assessWebhookInfo, TelegramHealthCause, type TelegramHealth } from './webhook/webhook-health';
 export { planOutboundMessage, splitText, telegramChatId, TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT, type SendStep } from './outbound/send-plan';
 export { classifySendFailure, TelegramSendError, type SendFailure } from './outbound/send-outcome';
-export { SendRateLimiter, TELEGRAM_SEND_LIMITS, TokenBucket, type SendRateLimits } from './outbound/rate-limiter';
+export { TELEGRAM_SEND_LIMITS } from './outbound/rate-limiter';
 export { openTelegramFile, TelegramFileError, type TelegramFileStream } from './outbound/telegram-files';
-export { TelegramChannelRegistry, webhookActions, type RegistryChange, type TelegramChannelState, type TelegramSecretsResolver, type WebhookActions } from './registry/telegram-channel-registry';
-export { telegramSecretsResolver } from './registry/telegram-secrets';
+export { resolveTelegramChannel, telegramConnectionKey, type TelegramChannelState } from './registry/telegram-channel-state';

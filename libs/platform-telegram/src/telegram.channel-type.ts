@@ -52,6 +52,8 @@ export const TELEGRAM_DESCRIPTOR: ChannelTypeDescriptor = {
 /** Telegram bots: the token is checked live with getMe; the connector registers the webhook itself. */
 export class TelegramChannelTypeAdapter implements ChannelTypeAdapter<TelegramSettings> {
   readonly type = 'telegram' as const;
+  /** Its connector receives the messages: channels of this type can be created and activated. */
+  readonly available = true;
   readonly descriptor = TELEGRAM_DESCRIPTOR;
   readonly settingsClass = TelegramSettings;
   readonly secretKeys = ['botToken'] as const;

@@ -1,6 +1,8 @@
 import type { ChannelTypeAdapter, ChannelTypeDescriptor, ConnectionContext, ConnectionInfo, CredentialCheck, GeneratedSecrets } from '@crm/channel-types';
 import { generateSecret } from '@crm/secrets';
-import { VK_ACCESS_TOKEN_PATTERN, VkSettings } from './vk.settings';
+import { VkApiClient, type VkApiOptions } from './api/vk-api.client';
+import { checkVkCredentials } from './api/vk-credentials';
+import { VK_ACCESS_TOKEN_PATTERN, VK_CONFIRMATION_CODE_PATTERN, VkSettings } from './vk.settings';
 
 /** Facts from PLATFORMS.md §3 (Callback API, API 5.199). */
 export const VK_DESCRIPTOR: ChannelTypeDescriptor = {
@@ -30,6 +32,19 @@ export const VK_DESCRIPTOR: ChannelTypeDescriptor = {
       pattern: VK_ACCESS_TOKEN_PATTERN.source,
       example: 'vk1.a.AbCd…',
     },
+    {
+      name: 'confirmationCode',
+      label: { ru: 'Строка подтверждения', en: 'Confirmation string' },
+      required: false,
+      secret: false,
+      kind: 'string',
+      format: {
+        ru: 'Нужна, только если у ключа нет права «управление сообществом»: строка из настроек Callback API',
+        en: 'Only when the token lacks the "community management" right: the string from the Callback API settings',
+      },
+      pattern: VK_CONFIRMATION_CODE_PATTERN.source,
+      example: 'a1b2c3d4',
+    },
   ],
   instructionsUrl: 'https://dev.vk.com/ru/api/callback/getting-started',
   capabilities: {
@@ -54,19 +69,33 @@ export const VK_DESCRIPTOR: ChannelTypeDescriptor = {
   },
 };
 
-/** VK communities via the Callback API. Format checks today; groups.getById arrives with the connector. */
+/**
+ * VK communities via the Callback API. Saving checks the token live (groups.getById: the token must be the
+ * community's) and learns the callback confirmation string (groups.getCallbackConfirmationCode).
+ */
 export class VkChannelTypeAdapter implements ChannelTypeAdapter<VkSettings> {
   readonly type = 'vk' as const;
+  /** connector-vk receives and sends its messages (issue 12). */
+  readonly available = true;
   readonly descriptor = VK_DESCRIPTOR;
   readonly settingsClass = VkSettings;
   readonly secretKeys = ['accessToken'] as const;
+
+  constructor(private readonly api: VkApiOptions) {}
 
   identity(settings: VkSettings): string {
     return String(settings.groupId);
   }
 
-  async verifyCredentials(): Promise<CredentialCheck> {
-    return { outcome: 'valid' };
+  verifyCredentials(settings: VkSettings): Promise<CredentialCheck> {
+    return checkVkCredentials(settings, this.api);
+  }
+
+  /** Read receipts: messages.markAsRead of the customer's message (and so of everything before it). */
+  async markRead(settings: VkSettings, externalMessageId: string): Promise<void> {
+    if (!/^[1-9]\d{0,15}$/.test(externalMessageId)) return;
+    const result = await new VkApiClient(this.api).markAsRead(settings.accessToken, { groupId: settings.groupId, messageIds: [Number(externalMessageId)] });
+    if (!result.ok) throw new Error(`VK messages.markAsRead: ${result.failure.description}`);
   }
 
   generateSecrets(): GeneratedSecrets {
@@ -84,12 +113,14 @@ export class VkChannelTypeAdapter implements ChannelTypeAdapter<VkSettings> {
       note: {
         ru:
           'В сообществе: Управление → Работа с API → Callback API. Вставьте адрес и секретный ключ, выберите версию API 5.199 и события ' +
-          '«Входящее сообщение», «Редактирование сообщения». Строку подтверждения вставлять не нужно: сервер получает её сам ' +
-          'через groups.getCallbackConfirmationCode (нужно право «управление сообществом» у ключа).',
+          '«Входящее сообщение», «Редактирование сообщения», «Разрешение на получение», «Запрет на получение». Строку подтверждения ' +
+          'вставлять не нужно: сервер получает её сам через groups.getCallbackConfirmationCode (нужно право «управление сообществом» ' +
+          'у ключа; без него укажите строку в настройках канала).',
         en:
           'In the community: Manage → API usage → Callback API. Paste the address and the secret key, choose API version 5.199 and the ' +
-          'events "Incoming message" and "Message edited". No need to copy the confirmation string: the server fetches it itself ' +
-          'with groups.getCallbackConfirmationCode (the token needs the "community management" right).',
+          'events "Incoming message", "Message edited", "Message allowed" and "Message denied". No need to copy the confirmation ' +
+          'string: the server fetches it itself with groups.getCallbackConfirmationCode (the token needs the "community management" ' +
+          'right; without it, give the string in the channel settings).',
       },
     };
   }

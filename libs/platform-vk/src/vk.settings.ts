@@ -1,6 +1,9 @@
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 export const VK_ACCESS_TOKEN_PATTERN = /^[A-Za-z0-9_.-]{20,512}$/;
+
+/** A callback server's confirmation string as VK shows it (short letters and digits, e.g. "a1b2c3d4"). */
+export const VK_CONFIRMATION_CODE_PATTERN = /^[A-Za-z0-9]{1,64}$/;
 
 /** Settings of a VK community channel (DESIGN §4). */
 export class VkSettings {
@@ -14,4 +17,10 @@ export class VkSettings {
   @IsString()
   @Matches(VK_ACCESS_TOKEN_PATTERN, { message: 'accessToken must be a community access token (20–512 letters, digits, "_", ".", "-")' })
   accessToken!: string;
+
+  /** The confirmation string of the callback server, for a token without the "manage" right (else fetched from VK). */
+  @IsOptional()
+  @IsString()
+  @Matches(VK_CONFIRMATION_CODE_PATTERN, { message: 'confirmationCode must be the confirmation string VK shows (letters and digits)' })
+  confirmationCode?: string;
 }

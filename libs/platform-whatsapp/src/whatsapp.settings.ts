@@ -1,8 +1,9 @@
-import { IsString, Matches } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
 
 export const WHATSAPP_PHONE_NUMBER_ID_PATTERN = /^\d{5,30}$/;
 export const WHATSAPP_ACCESS_TOKEN_PATTERN = /^[A-Za-z0-9_.|-]{20,1024}$/;
 export const WHATSAPP_APP_SECRET_PATTERN = /^[A-Fa-f0-9]{32}$/;
+export const WHATSAPP_BUSINESS_ACCOUNT_ID_PATTERN = /^\d{5,30}$/;
 
 /** Settings of a WhatsApp Business Cloud API channel (DESIGN §4). */
 export class WhatsappSettings {
@@ -20,4 +21,10 @@ export class WhatsappSettings {
   @IsString()
   @Matches(WHATSAPP_APP_SECRET_PATTERN, { message: 'appSecret must be the 32 hex characters of the Meta app secret' })
   appSecret!: string;
+
+  /** Optional WhatsApp Business Account (WABA) id: needed for templates (GET /{waba-id}/message_templates). */
+  @IsOptional()
+  @IsString()
+  @Matches(WHATSAPP_BUSINESS_ACCOUNT_ID_PATTERN, { message: 'businessAccountId must be the numeric WhatsApp Business Account ID' })
+  businessAccountId?: string;
 }

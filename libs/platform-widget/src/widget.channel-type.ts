@@ -85,6 +85,8 @@ export const WIDGET_DESCRIPTOR: ChannelTypeDescriptor = {
 /** Our own chat widget: no credentials, a generated public key and an embed snippet. */
 export class WidgetChannelTypeAdapter implements ChannelTypeAdapter<WidgetSettings> {
   readonly type = 'widget' as const;
+  /** Its connector receives the messages: channels of this type can be created and activated. */
+  readonly available = true;
   readonly descriptor = WIDGET_DESCRIPTOR;
   readonly settingsClass = WidgetSettings;
   readonly secretKeys = [] as const;

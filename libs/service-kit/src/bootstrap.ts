@@ -9,6 +9,10 @@ import { BaseServiceConfig, ConfigValidationError, loadConfig } from '@crm/confi
 import { createLogger, PinoNestLogger } from './logger';
 import { httpMetricsMiddleware } from './http-metrics.middleware';
 import { bodyErrorMiddleware } from './body-error.middleware';
+import { requestContextMiddleware, requestIdMiddleware } from './request-context';
+import { ServiceReadiness } from './readiness';
+import { connectConsumerTransport } from './transport/connect-consumer-transport';
+import type { ConsumerTuning } from './transport/consumer-pattern';
 
 export interface ServiceDefinition<C extends BaseServiceConfig> {
   /** Service name as in DESIGN §2 (e.g. "api"). */
@@ -20,6 +24,13 @@ export interface ServiceDefinition<C extends BaseServiceConfig> {
   bodyLimit?: string;
   /** Extra wiring after the app is created (global pipes, filters, OpenAPI...). */
   configure?: (app: NestExpressApplication, config: C, logger: Logger) => void | Promise<void>;
+  /** Runner settings of the app's `@EventPattern` consumers, per base consumer group, from its config. */
+  consumerTuning?: (config: C) => Record<string, ConsumerTuning>;
+  /**
+   * On shutdown, how long /health/ready answers 503 before the HTTP server stops taking requests, so a load
+   * balancer notices first. Default: SHUTDOWN_GRACE_MS of the config.
+   */
+  shutdownGraceMs?: number;
 }
 
 export interface RunningService<C extends BaseServiceConfig> {
@@ -27,13 +38,14 @@ export interface RunningService<C extends BaseServiceConfig> {
   config: C;
   logger: Logger;
   url: string;
-  /** Graceful stop: HTTP first, then consumers drain and commit, then Kafka, then the database. */
+  /** Graceful stop: readiness off, HTTP, then consumers drain and commit, then Kafka, then the database. */
   close(): Promise<void>;
 }
 
 /**
- * Starts one service: validated config (a bad value stops the process with a message naming the variable), JSON logs,
- * body limits, /health and /metrics (from ServiceKitModule), and graceful shutdown on SIGTERM/SIGINT.
+ * Starts one service: validated config (a bad value stops the process with a message naming the variable), JSON logs
+ * with a request id per request, body limits, /health/live, /health/ready and /metrics (from ServiceKitModule), the
+ * app's `@EventPattern` consumers (KafkaConsumerTransport), and graceful shutdown on SIGTERM/SIGINT.
  */
 export async function startService<C extends BaseServiceConfig>(
   definition: ServiceDefinition<C>,
@@ -48,14 +60,21 @@ export async function startService<C extends BaseServiceConfig>(
     abortOnError: false,
   });
   const limit = definition.bodyLimit ?? '256kb';
+  app.use(requestIdMiddleware());
   app.useBodyParser('json', { limit });
   app.useBodyParser('urlencoded', { limit, extended: true });
   app.useBodyParser('text', { limit });
   app.use(bodyErrorMiddleware());
+  app.use(requestContextMiddleware());
   app.use(httpMetricsMiddleware());
   app.disable('x-powered-by');
   await definition.configure?.(app, config, logger);
+  const consumers = connectConsumerTransport(app, logger, definition.consumerTuning?.(config));
 
+  // Hooks first (topics exist, registries replayed), then the @EventPattern consumers, then HTTP: readiness can
+  // only be green once every consumer runs.
+  await app.init();
+  await consumers.start();
   await app.listen(config.PORT, '0.0.0.0');
   const server = app.getHttpServer() as Server;
   server.keepAliveTimeout = 65_000;
@@ -67,8 +86,12 @@ export async function startService<C extends BaseServiceConfig>(
   const close = () =>
     (closing ??= (async () => {
       logger.info('shutting down: HTTP, consumers, Kafka, database');
-      // Stop taking new requests first; in-flight ones finish. Nest then runs the module destroy hooks (consumers
-      // drain and commit), closes the server, and runs the shutdown hooks (producer, Kafka admin, DataSource).
+      // Readiness off first (a balancer stops sending), then stop taking new requests; in-flight ones finish. Then
+      // the consumers drain and commit, Nest runs the module destroy hooks, and the
+      // shutdown hooks (producer, Kafka admin, DataSource).
+      app.get(ServiceReadiness).markShuttingDown();
+      const graceMs = definition.shutdownGraceMs ?? config.SHUTDOWN_GRACE_MS ?? 0;
+      if (graceMs > 0) await new Promise((r) => setTimeout(r, graceMs));
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -77,6 +100,7 @@ export async function startService<C extends BaseServiceConfig>(
           resolve();
         }, 10_000).unref();
       });
+      await consumers.stop();
       await app.close();
       logger.info('stopped');
       logger.flush();

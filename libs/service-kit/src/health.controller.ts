@@ -1,49 +1,55 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Public } from './public.decorator';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
+import { BaseServiceConfig } from '@crm/config';
 import { KafkaHealthProbe } from '@crm/messaging';
-import { SERVICE_NAME } from './tokens';
+import { Public } from './public.decorator';
+import { DatabaseHealthProbe, type DependencyCheck } from './database-health.probe';
+import { ServiceReadiness } from './readiness';
+import { SERVICE_CONFIG, SERVICE_NAME } from './tokens';
 
-export interface DependencyCheck {
-  up: boolean;
-  detail?: string;
-  latencyMs: number;
-}
+export type { DependencyCheck } from './database-health.probe';
 
 /**
- * GET /health — liveness plus readiness: the process answers, and its Postgres (SELECT 1) and Kafka (cluster
- * metadata) really respond. 200 when every dependency is up, 503 otherwise, with the detail of each.
+ * - GET /health/live — the process works (its event loop answers): 200, nothing else is checked.
+ * - GET /health/ready — it can do its job: Postgres (SELECT 1) and Kafka (cluster metadata) really respond, every
+ *   consumer runs and none has a partition paused longer than CONSUMER_STUCK_AFTER_MS, and shutdown has not begun.
+ *   200 when all hold, 503 otherwise, with the detail of each.
+ * - GET /health — the same as /health/ready.
  */
 @ApiExcludeController()
 @Public()
-@Controller()
+@Controller('health')
 export class HealthController {
   constructor(
     @Inject(SERVICE_NAME) private readonly service: string,
-    private readonly dataSource: DataSource,
+    @Inject(SERVICE_CONFIG) private readonly config: BaseServiceConfig,
+    private readonly database: DatabaseHealthProbe,
     private readonly kafka: KafkaHealthProbe,
+    private readonly readiness: ServiceReadiness,
   ) {}
 
-  @Get('health')
-  async health(@Res() res: Response): Promise<void> {
-    const [postgres, kafka] = await Promise.all([this.checkPostgres(), this.checkKafka()]);
-    const up = postgres.up && kafka.up;
-    res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'unavailable', service: this.service, checks: { postgres, kafka } });
+  @Get('live')
+  live(@Res() res: Response): void {
+    res.status(200).json({ status: 'ok', service: this.service, uptimeSeconds: Math.round(process.uptime()) });
   }
 
-  private async checkPostgres(): Promise<DependencyCheck> {
-    const started = Date.now();
-    try {
-      await Promise.race([
-        this.dataSource.query('SELECT 1'),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 2000 ms')), 2000)),
-      ]);
-      return { up: true, latencyMs: Date.now() - started };
-    } catch (err) {
-      return { up: false, detail: (err as Error).message, latencyMs: Date.now() - started };
-    }
+  @Get()
+  health(@Res() res: Response): Promise<void> {
+    return this.ready(res);
+  }
+
+  @Get('ready')
+  async ready(@Res() res: Response): Promise<void> {
+    const [postgres, kafka] = await Promise.all([this.database.reachable(), this.checkKafka()]);
+    const consumers = this.readiness.consumers(this.config.CONSUMER_STUCK_AFTER_MS ?? 60_000);
+    const shuttingDown = this.readiness.isShuttingDown;
+    const up = postgres.up && kafka.up && consumers.up && !shuttingDown;
+    res.status(up ? 200 : 503).json({
+      status: up ? 'ok' : shuttingDown ? 'shutting-down' : 'unavailable',
+      service: this.service,
+      checks: { postgres, kafka, consumers },
+    });
   }
 
   private async checkKafka(): Promise<DependencyCheck> {

@@ -1,5 +1,5 @@
 export { runService, startService, type RunningService, type ServiceDefinition } from './bootstrap';
-export { HealthController } from './health.controller';
+export { HealthController, type DependencyCheck } from './health.controller';
 export { httpMetricsMiddleware } from './http-metrics.middleware';
 export { createLogger, PinoNestLogger, REDACTED_KEYS, scrubSecrets, type LoggerOptions } from './logger';
 export { MetricsController } from './metrics.controller';
@@ -7,5 +7,20 @@ export { ServiceKitModule, type ServiceKitOptions } from './service-kit.module';
 export { HEALTH_CHECKS, LOGGER, SERVICE_CONFIG, SERVICE_NAME } from './tokens';
 export { bodyErrorMiddleware } from './body-error.middleware';
 export { classifyConsumerError } from './error-disposition';
-export { ManagedConsumer } from './managed-consumer';
+export { withServiceDefaults } from './consumer-wiring';
+export { DatabaseHealthProbe, type DatabaseHealthProbeOptions } from './database-health.probe';
+export { ServiceReadiness, type ConsumerHealthSource, type ConsumerReadiness } from './readiness';
+export {
+  currentLogContext,
+  currentRequestId,
+  REQUEST_ID_HEADER,
+  requestIdOf,
+  runWithLogContext,
+  type LogContext,
+} from './request-context';
+// Consumers as @EventPattern handlers: startService connects the transport; handlers use consumerPattern and the context.
+export { consumerPattern, type ConsumerPatternOptions, type ConsumerTuning } from './transport/consumer-pattern';
+export { KafkaConsumerTransport, type KafkaConsumerTransportOptions } from './transport/kafka-consumer.transport';
+export { KafkaRecordContext } from './transport/kafka-record.context';
+export { PassThroughRpcFilter } from './transport/pass-through-rpc.filter';
 export { IS_PUBLIC, Public } from './public.decorator';

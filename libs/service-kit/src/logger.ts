@@ -1,5 +1,6 @@
 import pino, { Logger } from 'pino';
 import { LoggerService } from '@nestjs/common';
+import { currentLogContext } from './request-context';
 
 /** Field names whose values never reach a log line, wherever they appear (two levels deep). */
 export const REDACTED_KEYS = [
@@ -45,7 +46,10 @@ export interface LoggerOptions {
   destination?: pino.DestinationStream;
 }
 
-/** Structured JSON logs, one line per event, with secrets redacted by key and scrubbed from free text. */
+/**
+ * Structured JSON logs, one line per event, with secrets redacted by key and scrubbed from free text, and the
+ * request/correlation id of the current AsyncLocalStorage context (request-context.ts) on each line.
+ */
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
@@ -53,7 +57,12 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { service: options.service, pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // The request id (HTTP) or correlation id (Kafka) of whatever is being handled, on every line it writes.
+      mixin: () => ({ ...currentLogContext() }),
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      // The logMethod hook already turned errors into { type, message, stack, code } (scrubbed); pino's default err
+      // serializer would rename such a plain object's type to "Object".
+      serializers: { err: (e: unknown) => (e instanceof Error ? pino.stdSerializers.err(e) : e) },
       hooks: {
         logMethod(args, method) {
           method.apply(this, args.map((a) => scrubDeep(a)) as Parameters<typeof method>);

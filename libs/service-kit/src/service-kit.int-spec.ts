@@ -60,6 +60,9 @@ describe('a service booted on real Postgres and Kafka', () => {
       const { DataSource } = await import('typeorm');
       const ds = broken.app.get(DataSource);
       await ds.destroy(); // the pool is gone: SELECT 1 fails as it does when the server is down
+      const live = await fetch(`${broken.url}/health/live`);
+      expect(live.status).toBe(200); // the process itself works: no restart for a database outage
+      expect((await fetch(`${broken.url}/health/ready`)).status).toBe(503);
       const res = await fetch(`${broken.url}/health`);
       expect(res.status).toBe(503);
       const body = (await res.json()) as { status: string; checks: Record<string, { up: boolean; detail?: string }> };

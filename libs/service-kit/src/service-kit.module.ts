@@ -6,7 +6,9 @@ import { BaseServiceConfig } from '@crm/config';
 import { ensureTopics, EventProducer, KafkaConnection, KafkaHealthProbe } from '@crm/messaging';
 import { createDataSource } from '@crm/persistence';
 import { OutboxRelay } from '@crm/outbox';
+import { DatabaseHealthProbe } from './database-health.probe';
 import { HealthController } from './health.controller';
+import { ServiceReadiness } from './readiness';
 import { MetricsController } from './metrics.controller';
 import { LOGGER, SERVICE_CONFIG, SERVICE_NAME, SERVICE_OPTIONS } from './tokens';
 
@@ -66,7 +68,10 @@ class InfrastructureLifecycle implements OnModuleInit, OnApplicationBootstrap, O
   }
 }
 
-/** Everything an app shares: config, logger, Kafka connection + producer, TypeORM DataSource, /health and /metrics. */
+/**
+ * Everything an app shares: config, logger, Kafka connection + producer, TypeORM DataSource, the database health
+ * probe, readiness state, /health (live, ready) and /metrics.
+ */
 @Module({})
 export class ServiceKitModule {
   static forRoot(options: ServiceKitOptions): DynamicModule {
@@ -105,6 +110,8 @@ export class ServiceKitModule {
           return dataSource;
         },
       },
+      { provide: DatabaseHealthProbe, inject: [DataSource], useFactory: (dataSource: DataSource) => new DatabaseHealthProbe(dataSource) },
+      ServiceReadiness,
       InfrastructureLifecycle,
     ];
     if (options.outboxRelay) {
@@ -123,7 +130,7 @@ export class ServiceKitModule {
       global: true,
       controllers: [HealthController, MetricsController],
       providers,
-      exports: [SERVICE_NAME, SERVICE_CONFIG, config.constructor, LOGGER, KafkaConnection, EventProducer, KafkaHealthProbe, DataSource, ...(options.outboxRelay ? [OutboxRelay] : [])],
+      exports: [SERVICE_NAME, SERVICE_CONFIG, config.constructor, LOGGER, KafkaConnection, EventProducer, KafkaHealthProbe, DataSource, DatabaseHealthProbe, ServiceReadiness, ...(options.outboxRelay ? [OutboxRelay] : [])],
     };
   }
 }

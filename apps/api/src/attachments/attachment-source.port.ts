@@ -14,6 +14,8 @@ export interface AttachmentRequest {
   secrets: Record<string, unknown>;
   /** The platform's id of the file, as the inbound message carried it. */
   platformFileId: string;
+  /** The channel's public settings (Avito: clientId and the learned userId). */
+  settings?: Record<string, unknown>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { localize, type ChannelTypeDescriptor, type Locale } from '@crm/channel-types';
+import { CHANNEL_TYPES } from '@crm/persistence';
 
 export class SettingsFieldResponse {
   @ApiProperty({ example: 'botToken' }) name!: string;
@@ -29,8 +30,13 @@ export class ChannelCapabilitiesResponse {
 }
 
 export class ChannelTypeResponse {
-  @ApiProperty({ enum: ['telegram', 'whatsapp', 'vk', 'avito', 'widget'], example: 'telegram' }) type!: string;
+  @ApiProperty({ enum: CHANNEL_TYPES, example: 'telegram' }) type!: string;
   @ApiProperty({ example: 'Telegram' }) title!: string;
+  @ApiProperty({
+    example: true,
+    description: 'false while nothing receives messages of this type (its connector is not there yet): creating or activating such a channel answers 422 CHANNEL_TYPE_UNAVAILABLE',
+  })
+  available!: boolean;
   @ApiProperty({ type: [SettingsFieldResponse] }) settings!: SettingsFieldResponse[];
   @ApiProperty({ example: 'https://core.telegram.org/bots/features#botfather' }) instructionsUrl!: string;
   @ApiProperty({ type: ChannelCapabilitiesResponse }) capabilities!: ChannelCapabilitiesResponse;
@@ -41,10 +47,11 @@ export class ChannelTypeListResponse {
   @ApiProperty({ type: String, nullable: true, example: null }) nextCursor!: null;
 }
 
-export function presentChannelType(d: ChannelTypeDescriptor, locale: Locale): ChannelTypeResponse {
+export function presentChannelType(d: ChannelTypeDescriptor, available: boolean, locale: Locale): ChannelTypeResponse {
   return {
     type: d.type,
     title: localize(d.title, locale),
+    available,
     settings: d.settings.map((f) => ({
       name: f.name,
       label: localize(f.label, locale),

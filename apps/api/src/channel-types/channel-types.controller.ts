@@ -7,7 +7,7 @@ import { RequestLocale } from '../http/locale.decorator';
 import { TELEGRAM_DESCRIPTOR } from '@crm/platform-telegram';
 import { ChannelTypeListResponse, presentChannelType } from './channel-type.dto';
 
-const TELEGRAM_EXAMPLE = presentChannelType(TELEGRAM_DESCRIPTOR, 'ru');
+const TELEGRAM_EXAMPLE = presentChannelType(TELEGRAM_DESCRIPTOR, true, 'ru');
 
 @ApiTags('channel types')
 @ApiBearerAuth()
@@ -18,11 +18,13 @@ export class ChannelTypesController {
   @Get()
   @ApiOperation({
     summary: 'Channel types the wizard offers',
-    description: 'Each type with its settings fields (name, required, secret, format hint), a setup-instructions link and what the platform allows (capabilities). Texts follow Accept-Language.',
+    description:
+      'Each type with its settings fields (name, required, secret, format hint), a setup-instructions link, what the platform allows (capabilities) ' +
+      'and whether it is available (false while nothing receives its messages). Texts follow Accept-Language.',
   })
   @ApiJsonResponse(200, ChannelTypeListResponse, { items: [TELEGRAM_EXAMPLE], nextCursor: null })
   @ApiErrors([401])
   list(@RequestLocale() locale: Locale): ChannelTypeListResponse {
-    return { items: this.registry.descriptors().map((d) => presentChannelType(d, locale)), nextCursor: null };
+    return { items: this.registry.catalog().map((t) => presentChannelType(t.descriptor, t.available, locale)), nextCursor: null };
   }
 }

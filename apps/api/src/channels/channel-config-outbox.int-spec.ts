@@ -60,13 +60,14 @@ describe('channel config through the transactional outbox survives a killed api 
         AUTH_JWT_SECRET: `jwt-${randomUUID()}`,
         PUBLIC_URL: 'http://localhost:8080',
       };
-      const token = sign({ sub: 'admin-1', accountId, role: 'admin' }, env.AUTH_JWT_SECRET, { algorithm: 'HS256' });
+      const token = sign({ sub: 'admin-1', accountId, role: 'admin' }, env.AUTH_JWT_SECRET, { algorithm: 'HS256', expiresIn: '1h' });
 
       const first = await startApi({ ...env, OUTBOX_RELAY_ENABLED: 'false' });
       const res = await fetch(`${first.url}/api/v1/channels`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ name: 'Сообщество', type: 'vk', settings: { groupId: 218000001, accessToken: 'vk1.a.crashtestcrashtestcrashtest' } }),
+        // A widget: its type is available and saving it asks no platform (vk is unavailable until its connector lands).
+        body: JSON.stringify({ name: 'Виджет', type: 'widget', settings: { allowedOrigins: ['https://crash.example'] } }),
       });
       expect(res.status).toBe(201);
       const channel = (await res.json()) as { id: string };
@@ -84,7 +85,6 @@ describe('channel config through the transactional outbox survives a killed api 
       expect(record.key).toBe(channel.id);
       expect(JSON.parse(record.value!.toString('utf8'))).toEqual(stored.payload);
       expect(record.headers).toEqual(stored.headers);
-      expect(record.value!.toString()).not.toContain('crashtestcrashtest');
       await waitFor(async () => (await query(`SELECT published_at FROM outbox WHERE message_key = $1`, [channel.id]))[0].published_at !== null, 10_000, 'row marked published');
     } finally {
       await client.end();

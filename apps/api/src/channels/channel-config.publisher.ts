@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CHANNEL_CONFIG_TYPE, ChannelConfigData, channelConfigKey, createEnvelope, encodeEnvelope, Topics } from '@crm/contracts';
+import { CHANNEL_CONFIG_TYPE, ChannelConfigData, channelConfigKey, createEnvelope, encodeEnvelope, HEADER_CHANNEL_TYPE, Topics } from '@crm/contracts';
 import { enqueueOutbox } from '@crm/outbox';
 import type { ChannelEntity } from '@crm/persistence';
 
@@ -26,7 +26,8 @@ export class ChannelConfigPublisher {
     };
     const envelope = createEnvelope(CHANNEL_CONFIG_TYPE, data, { accountId: row.accountId, channelId: row.id, occurredAt: row.updatedAt });
     encodeEnvelope(envelope); // validates against the contract (no plaintext credential can slip into settings)
-    await enqueueOutbox(manager, [{ accountId: row.accountId, topic: Topics.ChannelsConfig, key: channelConfigKey(row.id), envelope, correlationId }]);
+    // x-channel-type: each connector keeps only its type's records without decoding the others.
+    await enqueueOutbox(manager, [{ accountId: row.accountId, topic: Topics.ChannelsConfig, key: channelConfigKey(row.id), envelope, correlationId, headers: { [HEADER_CHANNEL_TYPE]: row.type } }]);
   }
 
   /** The tombstone (null value) that tells connectors the channel is gone. */

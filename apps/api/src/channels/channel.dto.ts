@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CHANNEL_HEALTH_STATUSES, CHANNEL_STATUSES, CHANNEL_TYPES } from '@crm/persistence';
 
 export class RoutingResponse {
   @ApiProperty({ type: String, nullable: true, example: '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d' }) funnelId!: string | null;
@@ -10,7 +11,7 @@ export class RoutingResponse {
 }
 
 export class ChannelHealthResponse {
-  @ApiProperty({ enum: ['unknown', 'active', 'degraded', 'needs-reauth', 'disconnected'], example: 'active', description: 'As the channel\'s connector last reported it' })
+  @ApiProperty({ enum: CHANNEL_HEALTH_STATUSES, example: 'active', description: 'As the channel\'s connector last reported it' })
   status!: string;
   @ApiProperty({ type: String, nullable: true, example: null, description: 'Stable cause code of the last report (e.g. TELEGRAM_TOKEN_REVOKED)' }) causeCode!: string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) message!: string | null;
@@ -20,9 +21,9 @@ export class ChannelHealthResponse {
 export class ChannelResponse {
   @ApiProperty({ example: '1f0e2d3c-4b5a-4697-8877-665544332211' }) id!: string;
   @ApiProperty({ example: 'Telegram бот' }) name!: string;
-  @ApiProperty({ enum: ['telegram', 'whatsapp', 'vk', 'avito', 'widget'], example: 'telegram' }) type!: string;
+  @ApiProperty({ enum: CHANNEL_TYPES, example: 'telegram' }) type!: string;
   @ApiProperty({ type: String, nullable: true, example: 'канал на лендинге' }) description!: string | null;
-  @ApiProperty({ enum: ['active', 'inactive', 'error'], example: 'active' }) status!: string;
+  @ApiProperty({ enum: CHANNEL_STATUSES, example: 'active' }) status!: string;
   @ApiProperty({
     type: String,
     nullable: true,

@@ -2,12 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { ChannelConfigData, ChannelHealthData, createEnvelope, decodeEnvelope, encodeEnvelope, MessageStatusData, Topics } from '@crm/contracts';
 import { EventProducer, KafkaConnection } from '@crm/messaging';
 import { decryptJson, decryptSecret, parseSecretsKey } from '@crm/secrets';
-import { FakeTelegramServer, readTopic, testBrokers, waitFor, type FakeBot } from '@crm/testing';
+import { FakeAvitoServer, FakeGraphServer, FakeTelegramServer, FakeVkServer, readTopic, testBrokers, waitFor, type FakeBot } from '@crm/testing';
+import { overrideAvailability } from '../channel-types/testing/type-availability';
 import { ApiHarness, startApiHarness } from '../testing/api-test-harness';
 
 // The channels section end to end: the running api (real Postgres + Kafka) against a fake Telegram Bot API.
 describe('channels: the wizard, the list, config on Kafka, verification, health', () => {
   let tg: FakeTelegramServer;
+  let avito: FakeAvitoServer;
+  let graph: FakeGraphServer;
+  let vk: FakeVkServer;
   let api: ApiHarness;
   let accountId: string;
   let admin: string;
@@ -50,10 +54,25 @@ describe('channels: the wizard, the list, config on Kafka, verification, health'
     secrets.push(value);
     return value;
   };
+  /** No connector receives these types' messages yet (issue 9 §7): refused unless a test marks them available. */
+  const UNAVAILABLE: string[] = [];
+  /** Runs `fn` with the given channel / integration types marked available, as their own issues will mark them. */
+  const asIfAvailable = async <T>(types: { channelTypes?: string[]; integrationTypes?: string[] }, fn: () => Promise<T>): Promise<T> => {
+    const on = (list: string[] = []) => Object.fromEntries(list.map((t) => [t, true]));
+    const restore = overrideAvailability(api.service.app, { channelTypes: on(types.channelTypes), integrationTypes: on(types.integrationTypes) });
+    try {
+      return await fn();
+    } finally {
+      restore();
+    }
+  };
 
   beforeAll(async () => {
     tg = await FakeTelegramServer.start();
-    api = await startApiHarness({ TELEGRAM_API_ROOT: tg.apiRoot, CHANNEL_VERIFY_RETRY_MS: '200', PLATFORM_VERIFY_TIMEOUT_MS: '3000', PUBLIC_URL: 'https://crm.example.com' });
+    avito = await FakeAvitoServer.start();
+    graph = await FakeGraphServer.start();
+    vk = await FakeVkServer.start();
+    api = await startApiHarness({ TELEGRAM_API_ROOT: tg.apiRoot, AVITO_API_URL: avito.baseUrl, WHATSAPP_GRAPH_URL: graph.baseUrl, VK_API_URL: vk.apiUrl, CHANNEL_VERIFY_RETRY_MS: '200', PLATFORM_VERIFY_TIMEOUT_MS: '3000', PUBLIC_URL: 'https://crm.example.com' });
     key = parseSecretsKey(api.env.SECRETS_KEY!);
     accountId = await api.createAccount('Магазин');
     admin = api.token(accountId, 'admin');
@@ -62,6 +81,9 @@ describe('channels: the wizard, the list, config on Kafka, verification, health'
   afterAll(async () => {
     await api?.close();
     await tg?.close();
+    await avito?.close();
+    await graph?.close();
+    await vk?.close();
   });
 
   it('answers an empty account with no items', async () => {
@@ -79,11 +101,13 @@ describe('channels: the wizard, the list, config on Kafka, verification, health'
     expect(byType.telegram.instructionsUrl).toMatch(/^https:\/\/core\.telegram\.org\//);
     expect(byType.telegram.capabilities).toMatchObject({ canStartConversation: false, maxUploadBytes: 50 * 1024 * 1024, maxDownloadBytes: 20 * 1024 * 1024, maxTextLength: 4096 });
     expect(byType.whatsapp.capabilities).toMatchObject({ replyWindowHours: 24, deliveryReceipts: true, readReceipts: true });
-    expect(byType.whatsapp.settings.map((f: any) => [f.name, f.secret])).toEqual([['phoneNumberId', false], ['accessToken', true], ['appSecret', true]]);
+    expect(byType.whatsapp.settings.map((f: any) => [f.name, f.secret])).toEqual([['phoneNumberId', false], ['accessToken', true], ['appSecret', true], ['businessAccountId', false]]);
     expect(byType.avito.capabilities).toMatchObject({ maxTextLength: 1000, canStartConversation: false });
     expect(byType.widget.settings.find((f: any) => f.name === 'allowedOrigins')).toMatchObject({ required: true, kind: 'string[]' });
     const en = await call('GET', '/api/v1/channel-types', undefined, admin, { 'accept-language': 'en' });
     expect(en.body.items.find((t: any) => t.type === 'vk').title).toBe('VK');
+    // Only the types whose connector receives messages are available.
+    expect(Object.fromEntries(Object.entries(byType).map(([type, t]) => [type, t.available]))).toEqual({ telegram: true, widget: true, whatsapp: true, vk: true, avito: true });
   });
 
   let integrationId: string;
@@ -91,11 +115,14 @@ describe('channels: the wizard, the list, config on Kafka, verification, health'
   const created = new Map<string, any>();
 
   it('has an integration and a funnel to route to', async () => {
-    const integration = await call('POST', '/api/v1/integrations', {
-      type: 'bitrix24',
-      name: 'Bitrix24',
-      settings: { webhookUrl: secret('https://example.bitrix24.ru/rest/1/a1b2c3d4e5f6g7h8/') },
-    });
+    // Bitrix24 forwarding does not exist yet (422 INTEGRATION_TYPE_UNAVAILABLE): marked available for this suite's needs.
+    const integration = await asIfAvailable({ integrationTypes: ['bitrix24'] }, () =>
+      call('POST', '/api/v1/integrations', {
+        type: 'bitrix24',
+        name: 'Bitrix24',
+        settings: { webhookUrl: secret('https://example.bitrix24.ru/rest/1/a1b2c3d4e5f6g7h8/') },
+      }),
+    );
     expect(integration.status).toBe(201);
     integrationId = integration.body.id;
     const f = await call('POST', '/api/v1/funnels', { name: 'Продажи', stages: [{ name: 'Новый лид' }, { name: 'В работе' }] });
@@ -107,9 +134,18 @@ describe('channels: the wizard, the list, config on Kafka, verification, health'
   let seq = 0;
   const settingsOf: Record<string, () => Record<string, unknown>> = {
     telegram: () => ({ botToken: newBot().token }),
-    whatsapp: () => ({ phoneNumberId: `10654035224${++seq}`, accessToken: secret(`EAAGm0PX4ZCpsBA${randomUUID().replace(/-/g, '')}`), appSecret: secret(randomUUID().replace(/-/g, '')) }),
-    vk: () => ({ groupId: 218000000 + ++seq, accessToken: secret(`vk1.a.${randomUUID().replace(/-/g, '')}`) }),
-    avito: () => ({ clientId: `avitoClient${++seq}`, clientSecret: secret(`Yx2Lm9Qw${randomUUID().replace(/-/g, '')}`) }),
+    whatsapp: () => {
+      const number = graph.addNumber({ phoneNumberId: `10654035224${++seq}`, accessToken: secret(`EAAGm0PX4ZCpsBA${randomUUID().replace(/-/g, '')}`), appSecret: secret(randomUUID().replace(/-/g, '')), verifiedName: 'Магазин' });
+      return { phoneNumberId: number.phoneNumberId, accessToken: number.accessToken, appSecret: number.appSecret };
+    },
+    vk: () => {
+      const community = vk.addCommunity({ name: 'Магазин', token: secret(`vk1.a.${randomUUID().replace(/-/g, '')}`) });
+      return { groupId: community.groupId, accessToken: community.token };
+    },
+    avito: () => {
+      const account = avito.addAccount({ clientId: `avitoClient${++seq}`, clientSecret: secret(`Yx2Lm9Qw${randomUUID().replace(/-/g, '')}`) });
+      return { clientId: account.clientId, clientSecret: account.clientSecret };
+    },
     widget: () => ({ allowedOrigins: ['https://shop.example.com', 'http://localhost:3000'], title: 'Напишите нам', color: '#2f80ed' }),
   };
   const cases = ['telegram', 'whatsapp', 'vk', 'avito', 'widget'].flatMap((type) => [
@@ -117,6 +153,34 @@ describe('channels: the wizard, the list, config on Kafka, verification, health'
     [type, 'with an integration, a funnel stage and every toggle'],
   ]) as Array<[string, string]>;
 
+  it('refuses a channel of a type nothing receives messages of yet with 422 CHANNEL_TYPE_UNAVAILABLE, in ru and en, saving nothing', async () => {
+    // Each type is marked unavailable here, whatever its adapter's flag says by the time this runs (connectors flip their own).
+    const titles: Record<string, [string, string]> = { whatsapp: ['WhatsApp', 'WhatsApp'], vk: ['ВКонтакте', 'VK'], avito: ['Авито', 'Avito'] };
+    const restore = overrideAvailability(api.service.app, { channelTypes: Object.fromEntries(Object.keys(titles).map((t) => [t, false])) });
+    const before = { channels: await count(`SELECT count(*) AS n FROM channels`), outbox: await count(`SELECT count(*) AS n FROM outbox`) };
+    for (const type of Object.keys(titles)) {
+      const body = { name: `${type} без коннектора`, type, settings: settingsOf[type]() };
+      const ru = await call('POST', '/api/v1/channels', body);
+      expect([type, ru.status, ru.body]).toEqual([
+        type,
+        422,
+        expect.objectContaining({
+          statusCode: 422,
+          code: 'CHANNEL_TYPE_UNAVAILABLE',
+          message: `Каналы типа «${titles[type][0]}» пока недоступны: их сообщения ещё некому принимать`,
+          details: [{ path: 'type', constraints: [expect.any(String)] }],
+        }),
+      ]);
+      const en = await call('POST', '/api/v1/channels', body, admin, { 'accept-language': 'en' });
+      expect([type, en.status, en.body.message]).toEqual([type, 422, `${titles[type][1]} channels are not available yet: nothing receives their messages`]);
+      // Even malformed settings are answered with the type's unavailability first.
+      expect((await call('POST', '/api/v1/channels', { name: 'x', type, settings: {} })).body.code).toBe('CHANNEL_TYPE_UNAVAILABLE');
+    }
+    restore();
+    expect({ channels: await count(`SELECT count(*) AS n FROM channels`), outbox: await count(`SELECT count(*) AS n FROM outbox`) }).toEqual(before);
+  });
+
+  // Types still unavailable (UNAVAILABLE) are marked available here to keep covering what their channels store and show.
   it.each(cases)('creates a %s channel %s, active at once, secrets masked, with what to paste', async (type, variant) => {
     const full = variant.startsWith('with ');
     const settings = settingsOf[type]();
@@ -132,7 +196,7 @@ describe('channels: the wizard, the list, config on Kafka, verification, health'
         : {}),
       settings,
     };
-    const res = await call('POST', '/api/v1/channels', body);
+    const res = await asIfAvailable({ channelTypes: UNAVAILABLE }, () => call('POST', '/api/v1/channels', body));
     expect(res.status).toBe(201);
     const channel = res.body;
     created.set(`${type}:${full}`, { channel, settings });
@@ -161,16 +225,25 @@ describe('channels: the wizard, the list, config on Kafka, verification, health'
         expect(tg.callsOf('getMe', String(settings.botToken))).toHaveLength(1);
         break;
       case 'whatsapp':
-        expect(channel.settings).toEqual({ phoneNumberId: settings.phoneNumberId, accessToken: expect.stringMatching(/^••••..$/), appSecret: expect.stringMatching(/^••••..$/) });
+        expect(channel.settings).toEqual({
+          phoneNumberId: settings.phoneNumberId,
+          accessToken: expect.stringMatching(/^••••..$/),
+          appSecret: expect.stringMatching(/^••••..$/),
+          displayPhoneNumber: expect.stringMatching(/^\+1 555/),
+          verifiedName: 'Магазин',
+        });
+        expect(graph.callsOf('phone-number').filter((c) => c.token === settings.accessToken)).toHaveLength(1);
         expect(channel.connection).toEqual({ manual: true, callbackUrl: `${base}/webhooks/whatsapp/${channel.id}`, verifyToken: hookSecret, note: expect.any(String) });
         break;
       case 'vk':
-        expect(channel.settings).toEqual({ groupId: settings.groupId, accessToken: expect.stringMatching(/^••••..$/) });
+        // The community's name and the callback confirmation string are learned from VK on save.
+        expect(channel.settings).toEqual({ groupId: settings.groupId, accessToken: expect.stringMatching(/^••••..$/), groupName: 'Магазин', groupScreenName: `club${settings.groupId}`, callbackConfirmationCode: expect.stringMatching(/^[0-9a-f]{8}$/) });
         expect(channel.connection).toEqual({ manual: true, callbackUrl: `${base}/webhooks/vk/${channel.id}`, secretKey: hookSecret, note: expect.stringContaining('groups.getCallbackConfirmationCode') });
         expect(hookSecret).toMatch(/^[A-Za-z0-9]{20,50}$/);
         break;
       case 'avito':
-        expect(channel.settings).toEqual({ clientId: settings.clientId, clientSecret: expect.stringMatching(/^••••..$/) });
+        // userId (the messenger user_id) and the profile name are learned from accounts/self on save.
+        expect(channel.settings).toEqual({ clientId: settings.clientId, clientSecret: expect.stringMatching(/^••••..$/), userId: expect.any(Number), profileName: 'Fake Avito seller' });
         expect(channel.connection).toEqual({ manual: true, webhookUrl: `${base}/webhooks/avito/${channel.id}/${hookSecret}`, note: expect.any(String) });
         break;
       case 'widget':
@@ -269,7 +342,7 @@ describe('channels: the wizard, the list, config on Kafka, verification, health'
     const other = await api.createAccount('Чужой');
     const otherAdmin = api.token(other, 'admin');
     const foreignFunnel = (await call('POST', '/api/v1/funnels', { name: 'Чужая', stages: [{ name: 'Этап' }] }, otherAdmin)).body;
-    const foreignIntegration = (await call('POST', '/api/v1/integrations', { type: 'bitrix24', name: 'B', settings: { webhookUrl: secret('https://other.bitrix24.ru/rest/7/zzzzzzzzzzzz/') } }, otherAdmin)).body;
+    const [foreignIntegration] = await api.dataSource.query(`INSERT INTO integrations (account_id, type, name) VALUES ($1, 'bitrix24', 'B') RETURNING id`, [other]);
     const widget = { type: 'widget', settings: { allowedOrigins: ['https://a.example'] } };
     const r1 = await call('POST', '/api/v1/channels', { name: 'x', ...widget, routing: { funnelId: foreignFunnel.id } });
     expect(r1.status).toBe(404);
@@ -288,7 +361,7 @@ describe('channels: the wizard, the list, config on Kafka, verification, health'
   it('refuses the same bot, number, community or Avito client twice in one account (409), even with a regenerated token', async () => {
     for (const type of ['telegram', 'whatsapp', 'vk', 'avito']) {
       const { channel, settings } = created.get(`${type}:false`);
-      const res = await call('POST', '/api/v1/channels', { name: 'Дубль', type, settings });
+      const res = await asIfAvailable({ channelTypes: UNAVAILABLE }, () => call('POST', '/api/v1/channels', { name: 'Дубль', type, settings }));
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ code: 'CHANNEL_ALREADY_CONNECTED', details: { channelId: channel.id, channelName: channel.name } });
       expect(res.body.message).toContain(`«${channel.name}»`);
@@ -370,6 +443,42 @@ describe('channels: the wizard, the list, config on Kafka, verification, health'
     expect(mine.slice(0, -1).map((r) => decodeEnvelope(r.value!, ChannelConfigData).data.revision)).toEqual([1, 2, 3, 4, 5]);
     // The same bot can be connected again once its channel is deleted.
     expect((await call('POST', '/api/v1/channels', { name: 'Снова', type: 'telegram', settings: { botToken: newToken.token } })).status).toBe(201);
+  });
+
+  it('activating a channel of an unavailable type answers 422 and leaves it inactive; once available, activation runs the real check', async () => {
+    // As the migration leaves a channel saved before its type was marked unavailable.
+    const [{ id: parked }] = await api.dataSource.query(
+      `INSERT INTO channels (account_id, type, name, status, status_reason, settings) VALUES ($1, 'whatsapp', 'Старый WhatsApp', 'inactive', 'CHANNEL_TYPE_UNAVAILABLE', '{"phoneNumberId":"106540352242999"}') RETURNING id`,
+      [accountId],
+    );
+    // WhatsApp is available now (issue 11): marked unavailable here to keep covering a parked channel of such a type.
+    const parkedRestore = overrideAvailability(api.service.app, { channelTypes: { whatsapp: false } });
+    let refused;
+    try {
+      refused = await call('POST', `/api/v1/channels/${parked}/activate`);
+    } finally {
+      parkedRestore();
+    }
+    expect(refused.body).toMatchObject({ statusCode: 422, code: 'CHANNEL_TYPE_UNAVAILABLE', message: expect.stringContaining('WhatsApp') });
+    expect((await call('GET', `/api/v1/channels/${parked}`)).body).toMatchObject({ status: 'inactive', statusReason: 'CHANNEL_TYPE_UNAVAILABLE', revision: 1 });
+
+    // The same path for a type whose flag flips: a Telegram channel, switched off, while Telegram is marked unavailable.
+    const bot = newBot();
+    const channel = (await call('POST', '/api/v1/channels', { name: 'Бот на паузе', type: 'telegram', settings: { botToken: bot.token } })).body;
+    expect((await call('POST', `/api/v1/channels/${channel.id}/deactivate`)).body).toMatchObject({ status: 'inactive', revision: 2 });
+    const restore = overrideAvailability(api.service.app, { channelTypes: { telegram: false } });
+    try {
+      expect((await call('GET', '/api/v1/channel-types')).body.items.find((t: any) => t.type === 'telegram').available).toBe(false);
+      expect((await call('POST', `/api/v1/channels/${channel.id}/activate`)).body).toMatchObject({ statusCode: 422, code: 'CHANNEL_TYPE_UNAVAILABLE' });
+      expect((await call('POST', '/api/v1/channels', { name: 'Ещё бот', type: 'telegram', settings: { botToken: newBot().token } })).status).toBe(422);
+    } finally {
+      restore();
+    }
+    expect((await call('GET', `/api/v1/channels/${channel.id}`)).body).toMatchObject({ status: 'inactive', revision: 2 });
+    expect(tg.callsOf('getMe', bot.token)).toHaveLength(1); // only the check on create
+    const on = await call('POST', `/api/v1/channels/${channel.id}/activate`);
+    expect(on.body).toMatchObject({ status: 'active', statusReason: null, revision: 3 });
+    expect(tg.callsOf('getMe', bot.token)).toHaveLength(2); // activation asked Telegram again
   });
 
   it('applies connector health reports from channels.status.v1 and ignores other event types there', async () => {

@@ -16,6 +16,8 @@ import { DeleteChannelUseCase } from './delete-channel/delete-channel.usecase';
 import { GetChannelUseCase } from './get-channel/get-channel.usecase';
 import { ListChannelsQueryDto } from './list-channels/list-channels.dto';
 import { ListChannelsUseCase } from './list-channels/list-channels.usecase';
+import { TemplateListResponse } from './list-templates/list-templates.dto';
+import { ListTemplatesUseCase } from './list-templates/list-templates.usecase';
 import { UpdateChannelDto } from './update-channel/update-channel.dto';
 import { UpdateChannelUseCase } from './update-channel/update-channel.usecase';
 
@@ -105,6 +107,7 @@ export class ChannelsController {
     private readonly deleteChannel: DeleteChannelUseCase,
     private readonly activateChannel: ActivateChannelUseCase,
     private readonly deactivateChannel: DeactivateChannelUseCase,
+    private readonly listTemplates: ListTemplatesUseCase,
   ) {}
 
   @Get()
@@ -123,6 +126,15 @@ export class ChannelsController {
   @ApiErrors([401, 404], NOT_FOUND)
   async get(@CurrentUser() user: AuthUser, @Param('id', ChannelId) id: string, @RequestLocale() locale: Locale): Promise<ChannelResponse> {
     return this.presenter.present(await this.getChannel.execute(user, id), locale);
+  }
+
+  @Get(':id/templates')
+  @ApiOperation({ summary: 'Approved message templates of the channel (WhatsApp)', description: 'Asked live from the platform; what may be sent outside the reply window.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiJsonResponse(200, TemplateListResponse, { items: [{ name: 'order_ready', language: 'ru', category: 'UTILITY', components: [{ type: 'BODY', text: 'Ваш заказ {{1}} готов' }] }] })
+  @ApiErrors([401, 404, 422, 503], { ...NOT_FOUND, 422: { code: 'WHATSAPP_BUSINESS_ACCOUNT_REQUIRED', message: 'Для шаблонов укажите ID бизнес-аккаунта WhatsApp', description: 'TEMPLATES_NOT_SUPPORTED for a type without templates' } })
+  templates(@CurrentUser() user: AuthUser, @Param('id', ChannelId) id: string): Promise<TemplateListResponse> {
+    return this.listTemplates.execute(user, id);
   }
 
   @Post()

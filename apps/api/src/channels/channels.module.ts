@@ -12,13 +12,14 @@ import { DeactivateChannelUseCase } from './deactivate-channel/deactivate-channe
 import { DeleteChannelUseCase } from './delete-channel/delete-channel.usecase';
 import { GetChannelUseCase } from './get-channel/get-channel.usecase';
 import { ListChannelsUseCase } from './list-channels/list-channels.usecase';
+import { ListTemplatesUseCase } from './list-templates/list-templates.usecase';
 import { ChannelReverifyScheduler } from './reverify-channels/channel-reverify.scheduler';
 import { ReverifyChannelUseCase } from './reverify-channels/reverify-channels.usecase';
 import { UpdateChannelUseCase } from './update-channel/update-channel.usecase';
 
 /** Channels: the wizard, CRUD, activation, config published through the outbox, health from connectors, re-checks. */
 @Module({
-  controllers: [ChannelsController],
+  controllers: [ChannelsController, ChannelHealthConsumer],
   providers: [
     ChannelPresenter,
     ChannelSettingsService,
@@ -26,13 +27,13 @@ import { UpdateChannelUseCase } from './update-channel/update-channel.usecase';
     ChannelConfigPublisher,
     ListChannelsUseCase,
     GetChannelUseCase,
+    ListTemplatesUseCase,
     CreateChannelUseCase,
     UpdateChannelUseCase,
     DeleteChannelUseCase,
     ActivateChannelUseCase,
     DeactivateChannelUseCase,
     ApplyChannelHealthUseCase,
-    ChannelHealthConsumer,
     ReverifyChannelUseCase,
     ChannelReverifyScheduler,
   ],

@@ -22,9 +22,28 @@ export class ClientResponse {
   @ApiProperty({ example: '3fa85f64-5717-4562-b3fc-2c963f66afa6' }) id!: string;
   @ApiProperty({ example: 'Иван Петров' }) name!: string;
   @ApiProperty({ nullable: true, example: '+79001234567' }) phone!: string | null;
+  @ApiProperty({
+    example: true,
+    description: 'The platform vouched for the phone (WhatsApp sender, Telegram contact shared by its owner); a phone typed by a widget visitor is not verified and matches no other sender',
+  })
+  phoneVerified!: boolean;
   @ApiProperty({ nullable: true, example: null }) email!: string | null;
   @ApiProperty({ type: [ClientIdentityResponse] }) identities!: ClientIdentityResponse[];
   @ApiProperty({ example: '2026-03-01T10:15:30.000Z' }) createdAt!: string;
+}
+
+/** Another client of the account that may be the same person; never merged automatically (DESIGN §7.2). */
+export class PossibleDuplicateResponse {
+  @ApiProperty({ example: '7c9e6679-7425-40de-944b-e07fc1f90ae7' }) clientId!: string;
+  @ApiProperty({ example: 'Иван' }) name!: string;
+  @ApiProperty({ enum: ['same_phone'], example: 'same_phone', description: 'same_phone: that client has a phone this client or one of its identities has' })
+  reason!: 'same_phone';
+  @ApiProperty({ example: '+79001234567', description: 'E.164' }) phone!: string;
+}
+
+/** GET /clients/:id: the client with its possible duplicates. */
+export class ClientDetailResponse extends ClientResponse {
+  @ApiProperty({ type: [PossibleDuplicateResponse] }) possibleDuplicates!: PossibleDuplicateResponse[];
 }
 
 export class ClientListResponse {

@@ -6,7 +6,7 @@ import { CurrentUser } from '../auth/auth.decorators';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { IdParamPipe } from '../http/id-param.pipe';
 import { ListQueryDto } from '../http/pagination';
-import { ClientListResponse, ClientResponse } from './client.dto';
+import { ClientDetailResponse, ClientListResponse } from './client.dto';
 import { GetClientUseCase } from './get-client/get-client.usecase';
 import { ListClientsUseCase } from './list-clients/list-clients.usecase';
 
@@ -30,9 +30,10 @@ export class ClientsController {
 
   @Get(':id')
   @ApiParam({ name: 'id', example: '3fa85f64-5717-4562-b3fc-2c963f66afa6' })
-  @ApiOkResponse({ type: ClientResponse })
+  @ApiOperation({ summary: 'A client with its identities and its possible duplicates (other clients with the same phone, never merged automatically)' })
+  @ApiOkResponse({ type: ClientDetailResponse })
   @ApiErrors([401, 404], { 404: { code: 'CLIENT_NOT_FOUND', message: 'Клиент не найден' } })
-  get(@CurrentUser() user: AuthUser, @Param('id', new IdParamPipe(ErrorCode.CLIENT_NOT_FOUND)) id: string): Promise<ClientResponse> {
+  get(@CurrentUser() user: AuthUser, @Param('id', new IdParamPipe(ErrorCode.CLIENT_NOT_FOUND)) id: string): Promise<ClientDetailResponse> {
     return this.getClient.execute(user, id);
   }
 }

@@ -1,9 +1,9 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, Max, Min } from 'class-validator';
-import { BaseServiceConfig, WithAvitoApiUrl, WithJwtSecret, WithPublicUrl, WithSecretsKey, WithTelegramApiRoot, WithVkApiUrl, WithWhatsappGraphUrl, toBool, toInt } from '@crm/config';
+import { BaseServiceConfig, WithAvitoApiUrl, WithCrmUrlPolicy, WithJwtSecret, WithPublicUrl, WithSecretsKey, WithTelegramApiRoot, WithVkApiUrl, WithWhatsappGraphUrl, toBool, toInt } from '@crm/config';
 
 /** Environment of the api service (DESIGN §3), validated at boot. */
-export class ApiConfig extends WithAvitoApiUrl(WithVkApiUrl(WithWhatsappGraphUrl(WithTelegramApiRoot(WithJwtSecret(WithPublicUrl(WithSecretsKey(BaseServiceConfig))))))) {
+export class ApiConfig extends WithCrmUrlPolicy(WithAvitoApiUrl(WithVkApiUrl(WithWhatsappGraphUrl(WithTelegramApiRoot(WithJwtSecret(WithPublicUrl(WithSecretsKey(BaseServiceConfig)))))))) {
   @Transform(toInt)
   @IsInt()
   @Min(0)
@@ -34,4 +34,20 @@ export class ApiConfig extends WithAvitoApiUrl(WithVkApiUrl(WithWhatsappGraphUrl
   @Transform(toBool)
   @IsBoolean()
   OUTBOX_RELAY_ENABLED: boolean = true;
+
+  /**
+   * How long GET /api/v1/events keeps events for replay after a reconnect (DESIGN §4: at least the last 10 minutes).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(600_000)
+  @Max(86_400_000)
+  LIVE_EVENTS_RETENTION_MS: number = 3_600_000;
+
+  /** Safety-net poll of the live events sequence (NOTIFY normally wakes the streams at once). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(20)
+  @Max(60_000)
+  LIVE_EVENTS_POLL_MS: number = 1_000;
 }

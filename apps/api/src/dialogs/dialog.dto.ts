@@ -17,6 +17,14 @@ export class DialogResponse {
   @ApiProperty({ nullable: true, example: '6ec0bd7f-11c0-43da-975e-2a8ad9ebae0b' }) leadId!: string | null;
   @ApiProperty({ nullable: true, example: '2026-03-01T10:15:30.000Z' }) lastMessageAt!: string | null;
   @ApiProperty({ example: 2, description: 'Inbound messages since the dialog was last read' }) unreadCount!: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    example: { item: { id: '4012345678', title: 'Велосипед Stels', url: 'https://www.avito.ru/4012345678', price: '12 000 ₽' } },
+    description: 'Platform extras of the conversation, e.g. the Avito listing',
+  })
+  context!: Record<string, unknown> | null;
 }
 
 export class DialogListResponse {

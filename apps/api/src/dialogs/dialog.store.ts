@@ -15,6 +15,7 @@ export interface DialogRow {
   lead_id: string | null;
   last_message_at: Date | null;
   unread_count: number;
+  context: Record<string, unknown> | null;
   /** COALESCE(last_message_at, created_at) with full microsecond precision, for the keyset cursor. */
   sort_v: string;
 }
@@ -37,7 +38,7 @@ export interface MessageRow {
 /** Every dialog query of the API selects this, scoped to one account by the caller's WHERE. */
 export const DIALOG_SELECT = `
   SELECT d.id, d.channel_id, c.type AS channel_type, d.external_chat_id, d.status, d.client_id, cl.name AS client_name,
-         d.lead_id, d.last_message_at, d.unread_count,
+         d.lead_id, d.last_message_at, d.unread_count, d.context,
          to_char(COALESCE(d.last_message_at, d.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sort_v
     FROM dialogs d
     JOIN channels c ON c.id = d.channel_id AND c.account_id = d.account_id
@@ -85,6 +86,7 @@ export function presentDialog(row: DialogRow): DialogResponse {
     leadId: row.lead_id,
     lastMessageAt: iso(row.last_message_at),
     unreadCount: row.unread_count,
+    context: row.context ?? null,
   };
 }
 

@@ -66,9 +66,13 @@ export class DialogsController {
   })
   @ApiParam(ID_PARAM)
   @ApiCreatedResponse({ type: MessageResponse })
-  @ApiErrors([400, 401, 404, 409], { ...NOT_FOUND, 409: { code: 'CHANNEL_INACTIVE', message: 'Канал отключён', description: 'The dialog’s channel is inactive or deleted' } })
+  @ApiErrors([400, 401, 404, 409, 422], {
+    ...NOT_FOUND,
+    409: { code: 'CHANNEL_INACTIVE', message: 'Канал отключён', description: 'The dialog’s channel is inactive or deleted' },
+    422: { code: 'REPLY_WINDOW_CLOSED', message: 'Окно ответа закрыто', description: 'Outside the type’s reply window (WhatsApp: 24 h) only a template may be sent' },
+  })
   reply(@CurrentUser() user: AuthUser, @Param('id', DialogId) id: string, @Body() body: SendReplyDto): Promise<MessageResponse> {
-    return this.sendReply.execute(user, new SendReplyCommand(id, body.text));
+    return this.sendReply.execute(user, new SendReplyCommand(id, body.text, body.template));
   }
 
   @Post(':id/close')

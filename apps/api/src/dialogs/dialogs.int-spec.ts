@@ -137,6 +137,7 @@ describe('dialogs, clients, leads and live events: api + lead-routing (real Kafk
       leadId: expect.any(String),
       lastMessageAt: sent.sentAt,
       unreadCount: 1,
+      context: null,
     });
     expect((await get(`/api/v1/dialogs/${dialogId}`, adminA)).body).toEqual(dialog);
 
@@ -163,8 +164,11 @@ describe('dialogs, clients, leads and live events: api + lead-routing (real Kafk
       id: dialog.client.id,
       name: 'Иван Петров',
       phone: '+79001234567',
+      // The connector did not vouch for the number (no phoneVerified): stored, but it matches no other sender.
+      phoneVerified: false,
       email: null,
       createdAt: expect.stringMatching(ISO),
+      possibleDuplicates: [],
       identities: [
         { channelType: 'telegram', channelId, externalUserId: 'user-chat-1', username: 'ivan_p', phone: '+79001234567', displayName: 'Иван Петров', matchRule: 'created', createdAt: expect.stringMatching(ISO) },
       ],
@@ -238,6 +242,7 @@ describe('dialogs, clients, leads and live events: api + lead-routing (real Kafk
     await waitFor(async () => (await messagesOf(dialogId)).find((m: { id: string }) => m.id === marker).status === 'sent', 20_000, 'the marker');
     expect(await current()).toMatchObject({ status: 'read', externalId: 'tg-501', errorCode: null, sentAt: expect.stringMatching(ISO) });
 
+    await stream.next((e) => e.event === 'message.status' && e.data.messageId === marker, 20_000, 'the marker on the stream');
     const statuses = stream.events.filter((e) => e.data.messageId === messageId).map((e) => `${e.event}:${e.data.status}`);
     expect(statuses).toEqual(['message.sent:queued', 'message.status:sent', 'message.status:delivered', 'message.status:read']);
 
@@ -301,6 +306,9 @@ describe('dialogs, clients, leads and live events: api + lead-routing (real Kafk
     const after = (await get(`/api/v1/dialogs/${dialogId}`)).body;
     // The client's lead is still open, and the channel looks for existing leads: the new conversation links it.
     expect(after).toMatchObject({ status: 'open', unreadCount: 1, leadId: before.leadId, client: before.client });
+    // The stream follows the database by a hop (crm.events.v1 → live_events): wait for the reopened conversation.
+    const closedAt = stream.events.findIndex((e) => e.event === 'dialog.closed' && e.data.dialogId === dialogId);
+    await stream.next((e) => e.event === 'message.received' && e.data.dialogId === dialogId && stream.events.indexOf(e) > closedAt, 20_000, 'the reopened conversation');
     const kinds = stream.events.filter((e) => e.data.dialogId === dialogId).map((e) => e.event);
     expect(kinds.filter((k) => k === 'dialog.closed')).toHaveLength(1);
     expect(kinds.slice(kinds.indexOf('dialog.closed'))).toEqual(['dialog.closed', 'dialog.opened', 'lead.linked', 'message.received']);

@@ -11,7 +11,7 @@ import { SendReplyUseCase } from './send-reply/send-reply.usecase';
 
 /** Dialogs and their messages: reading, agent replies (through the outbox), close/read, delivery statuses. */
 @Module({
-  controllers: [DialogsController],
+  controllers: [DialogsController, MessageStatusConsumer],
   providers: [
     ListDialogsUseCase,
     GetDialogUseCase,
@@ -20,7 +20,6 @@ import { SendReplyUseCase } from './send-reply/send-reply.usecase';
     CloseDialogUseCase,
     MarkDialogReadUseCase,
     ApplyMessageStatusUseCase,
-    MessageStatusConsumer,
   ],
 })
 export class DialogsModule {}

@@ -1,53 +1,54 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { Controller, Inject } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import type { Logger } from 'pino';
 import { decodeKnownEnvelope, Topics } from '@crm/contracts';
-import type { ConsumerRunnerOptions } from '@crm/messaging';
-import { ManagedConsumer, SERVICE_CONFIG } from '@crm/service-kit';
-import type { ApiConfig } from '../config/api.config';
-import { toLiveEvent, type LiveEvent } from './live-event';
-import { LiveEventHub } from './live-event.hub';
+import type { ConsumedMessage } from '@crm/messaging';
+import { classifyConsumerError, consumerPattern, LOGGER } from '@crm/service-kit';
+import { toLiveEvent, type LiveEventDraft } from './live-event';
+import { RecordLiveEventsUseCase } from './record-live-events/record-live-events.usecase';
+
+export const LIVE_EVENTS_CONSUMER_GROUP = 'api.live-events';
+
+/** What the live stream shows of a record; anything it cannot decode is not an event for the stream (null). */
+function decodeLiveEvent(raw: Buffer | null): LiveEventDraft | null {
+  try {
+    return toLiveEvent(decodeKnownEnvelope(raw, { unknownFields: 'strip' }));
+  } catch {
+    return null;
+  }
+}
 
 /**
- * Feeds GET /api/v1/events: crm.events.v1 and channels.status.v1 in a consumer group of THIS api instance (unique
- * suffix, starting at the end of the topics), so every instance sees every event and writes it to its own SSE
- * connections of the right account. A read-only observer: what it cannot decode it skips — it never dead-letters
- * (the topics' owners do).
+ * Feeds GET /api/v1/events: crm.events.v1 and channels.status.v1 in ONE consumer group shared by every api instance;
+ * each event is recorded once in the durable sequence (live_events), from which every instance streams to its own
+ * connections. A read-only observer: what it cannot decode it skips, and it never dead-letters (the topics' owners do)
+ * — only an outage of our own database holds it (the partition pauses until the write goes through).
  */
-@Injectable()
-export class LiveEventsConsumer extends ManagedConsumer<LiveEvent | null> {
-  private readonly group: string;
-
+@Controller()
+export class LiveEventsConsumer {
   constructor(
-    private readonly hub: LiveEventHub,
-    @Inject(SERVICE_CONFIG) config: ApiConfig,
-  ) {
-    super();
-    const instance = (config.SERVICE_INSTANCE_ID ?? hostname()).replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 60);
-    this.group = `api.live-events.${instance}-${randomBytes(4).toString('hex')}`;
-  }
+    private readonly record: RecordLiveEventsUseCase,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
-  get groupId(): string {
-    return this.connection.groupId(this.group);
-  }
-
-  protected consumerOptions(): ConsumerRunnerOptions<LiveEvent | null> {
-    return {
-      groupId: this.group,
-      topics: [Topics.CrmEvents, Topics.ChannelsStatus],
+  @EventPattern(
+    [Topics.CrmEvents, Topics.ChannelsStatus],
+    consumerPattern<LiveEventDraft | null>({
+      groupId: LIVE_EVENTS_CONSUMER_GROUP,
       fromBeginning: false,
-      decode: (raw) => {
-        try {
-          return toLiveEvent(decodeKnownEnvelope(raw));
-        } catch {
-          return null;
-        }
-      },
-      handle: async ({ value }) => void (value && this.hub.publish(value)),
-      handleBatch: async (messages) => {
-        for (const { value } of messages) if (value) this.hub.publish(value);
-      },
+      decode: decodeLiveEvent,
+      batch: true,
       maxBatchSize: 500,
-    };
+    }),
+  )
+  async handle(@Payload() messages: ConsumedMessage<LiveEventDraft | null>[]): Promise<void> {
+    const drafts = messages.flatMap((m) => (m.value ? [m.value] : []));
+    try {
+      await this.record.execute(drafts);
+    } catch (err) {
+      const disposition = classifyConsumerError(err);
+      if (disposition === 'infrastructure' || disposition === 'transient') throw err;
+      this.logger.error({ err, events: drafts.length, offset: messages[0]?.offset }, 'live events not recorded; skipped');
+    }
   }
 }

@@ -59,6 +59,7 @@ describe('funnels and stages: ordering, refusal to delete what channels route to
       code: 'FUNNEL_IN_USE',
       message: 'Воронка используется каналами: «Чат на сайте», «Второй чат»',
       details: { channels: [{ id: one.id, name: 'Чат на сайте' }, { id: two.id, name: 'Второй чат' }] },
+      requestId: expect.any(String),
     });
     const stageRefused = await api.request('DELETE', `/api/v1/funnels/${f.id}/stages/${f.stages[1].id}`, { token: admin, headers: { 'accept-language': 'en' } });
     expect(stageRefused.body).toEqual({
@@ -66,6 +67,7 @@ describe('funnels and stages: ordering, refusal to delete what channels route to
       code: 'STAGE_IN_USE',
       message: 'The stage is used by channels: «Чат на сайте»',
       details: { channels: [{ id: one.id, name: 'Чат на сайте' }] },
+      requestId: expect.any(String),
     });
     expect((await req('DELETE', `/api/v1/funnels/${f.id}/stages/${f.stages[0].id}`)).status).toBe(200);
 

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Injec
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { DomainError, ErrorCode, errorMessage, localeFrom } from '@crm/domain';
-import { LOGGER } from '@crm/service-kit';
+import { LOGGER, requestIdOf } from '@crm/service-kit';
 import { HTTP_STATUS_OF } from './http-status.map';
 
 const CODE_OF_HTTP_STATUS: Partial<Record<number, ErrorCode>> = {
@@ -15,7 +15,7 @@ const CODE_OF_HTTP_STATUS: Partial<Record<number, ErrorCode>> = {
 };
 
 /**
- * The edge where every failure becomes `{ statusCode, code, message, details? }`: domain errors by their code,
+ * The edge where every failure becomes `{ statusCode, code, message, details?, requestId }`: domain errors by their code,
  * framework errors (unknown route, body too large, malformed JSON) by status, anything else as INTERNAL (logged,
  * never echoed to the client).
  */
@@ -49,9 +49,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
       }
     }
     const statusCode = HTTP_STATUS_OF[code];
-    if (statusCode >= 500) {
-      this.logger.error({ err: exception, path: req.route?.path ?? req.path, code }, 'request failed');
-    }
-    res.status(statusCode).json({ statusCode, code, message: errorMessage(code, locale, params), ...(details !== undefined ? { details } : {}) });
+    if (statusCode >= 500) this.logFailure(exception, req, code);
+    res.status(statusCode).json({ statusCode, code, message: errorMessage(code, locale, params), ...(details !== undefined ? { details } : {}), requestId: requestIdOf(req) });
+  }
+
+  /** A 5xx carries its cause in the log line: the error's message in `msg` (what a console shows) and its stack. */
+  private logFailure(exception: unknown, req: Request, code: ErrorCode): void {
+    const err = exception instanceof Error ? exception : new Error(typeof exception === 'string' ? exception : JSON.stringify(exception) ?? String(exception));
+    this.logger.error({ err, method: req.method, path: req.route?.path ?? req.path, code }, `request failed: ${err.message || err.name}`);
   }
 }

@@ -40,14 +40,16 @@ export class IntegrationSettingsService {
     const current = pickSettings(verifier.settingsClass, { ...row.settings, ...this.secrets.decryptJson(row.secretsEncrypted) });
     const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => !isMasked(v)));
     const merged = verifier.mergeSettings ? verifier.mergeSettings(current, changes) : mergeSettings(current, changes);
-    return this.finish(verifier, validateSettings(verifier.settingsClass, merged, { code: ErrorCode.INTEGRATION_SETTINGS_INVALID }));
+    return this.finish(verifier, validateSettings(verifier.settingsClass, merged, { code: ErrorCode.INTEGRATION_SETTINGS_INVALID }), this.secrets.decryptJson(row.secretsEncrypted));
   }
 
-  private async finish(verifier: IntegrationVerifier<Record<string, unknown>>, settings: Record<string, unknown>): Promise<PreparedIntegrationSettings> {
-    const check = await verifier.verify(settings);
-    const { publicSettings, secrets } = splitSettings(settings, verifier.secretKeys);
+  private async finish(verifier: IntegrationVerifier<Record<string, unknown>>, settings: Record<string, unknown>, stored?: Record<string, unknown>): Promise<PreparedIntegrationSettings> {
+    const check = await verifier.verify(settings, { stored });
+    // What the check obtained (amoCRM: the exchanged OAuth pair, the resolved pipeline/stage) is stored with the rest.
+    const learned = check.learned ?? {};
+    const { publicSettings, secrets } = splitSettings({ ...settings, ...learned.secrets }, [...verifier.secretKeys, ...Object.keys(learned.secrets ?? {})]);
     return {
-      settings: { ...publicSettings, ...verifier.derivedSettings?.(settings) },
+      settings: { ...publicSettings, ...verifier.derivedSettings?.(settings), ...learned.settings },
       secretsEncrypted: secrets ? this.secrets.encryptJson(secrets) : null,
       status: check.outcome === 'valid' ? 'active' : 'error',
       statusReason: check.outcome === 'valid' ? null : ErrorCode.PLATFORM_UNAVAILABLE,

@@ -10,3 +10,17 @@ export async function requireIntegration(manager: EntityManager, accountId: stri
   if (!row) throw new DomainError(ErrorCode.INTEGRATION_NOT_FOUND);
   return row;
 }
+
+/**
+ * The integration was fixed: the integrations service may forward for it again at once (its backoff after outages is
+ * forgotten; the CRM's rate limit is still honoured). A worker forwarding for it right now holds the row: then it is
+ * left alone (that worker sees the waiting records anyway), so the request never waits for a CRM call.
+ */
+export async function resumeForwarding(manager: EntityManager, accountId: string, id: string): Promise<void> {
+  await manager.query(
+    `UPDATE integration_rate_limits r SET blocked_until = '-infinity', failures = 0, updated_at = now()
+      WHERE r.integration_id = (SELECT integration_id FROM integration_rate_limits
+                                 WHERE integration_id = $1 AND account_id = $2 FOR UPDATE SKIP LOCKED)`,
+    [id, accountId],
+  );
+}

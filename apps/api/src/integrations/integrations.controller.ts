@@ -12,6 +12,11 @@ import { DeleteIntegrationUseCase } from './delete-integration/delete-integratio
 import { GetIntegrationUseCase } from './get-integration/get-integration.usecase';
 import { IntegrationListResponse, IntegrationResponse } from './integration.dto';
 import { ListIntegrationsUseCase } from './list-integrations/list-integrations.usecase';
+import { ListSyncRecordsQueryDto } from './list-sync-records/list-sync-records.dto';
+import { ListSyncRecordsUseCase } from './list-sync-records/list-sync-records.usecase';
+import { ReplaySyncRecordsDto, ReplaySyncRecordsResponse } from './replay-sync-records/replay-sync-records.dto';
+import { ReplaySyncRecordsUseCase } from './replay-sync-records/replay-sync-records.usecase';
+import { SyncRecordListResponse, type SyncRecordResponse } from './sync-record.dto';
 import { UpdateIntegrationDto } from './update-integration/update-integration.dto';
 import { UpdateIntegrationUseCase } from './update-integration/update-integration.usecase';
 
@@ -51,6 +56,8 @@ export class IntegrationsController {
     private readonly createIntegration: CreateIntegrationUseCase,
     private readonly updateIntegration: UpdateIntegrationUseCase,
     private readonly deleteIntegration: DeleteIntegrationUseCase,
+    private readonly listSyncRecords: ListSyncRecordsUseCase,
+    private readonly replaySyncRecords: ReplaySyncRecordsUseCase,
   ) {}
 
   @Get()
@@ -74,7 +81,10 @@ export class IntegrationsController {
   @AdminOnly()
   @ApiOperation({
     summary: 'Connect a CRM (admin)',
-    description: 'Settings are validated by the CRM\'s own verifier (format today; live checks later), credentials are encrypted at rest and only ever returned masked.',
+    description:
+      'Settings are validated by the CRM\'s own verifier and checked with a real call (Bitrix24: crm.lead.fields with the webhook): refused → 422 ' +
+      '(BITRIX24_WEBHOOK_INVALID, BITRIX24_SCOPE_MISSING naming the scope) and nothing is saved; a URL that is not https to a public host → 400; the CRM ' +
+      'unreachable → saved with status error (PLATFORM_UNAVAILABLE) and re-checked in the background. Credentials are encrypted at rest and only ever returned masked.',
   })
   @ApiBody({
     type: CreateIntegrationDto,
@@ -96,20 +106,62 @@ export class IntegrationsController {
     },
   })
   @ApiJsonResponse(201, IntegrationResponse, EXAMPLE)
-  @ApiErrors([400, 401, 403, 413], INVALID)
+  @ApiErrors([400, 401, 403, 413, 422], {
+    ...INVALID,
+    422: { code: 'INTEGRATION_TYPE_UNAVAILABLE', message: 'Интеграция с Bitrix24 пока недоступна: пересылка в эту CRM ещё не работает', description: 'the CRM type has no forwarding yet' },
+  })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateIntegrationDto): Promise<IntegrationResponse> {
     return this.createIntegration.execute(user, dto);
   }
 
   @Patch(':id')
   @AdminOnly()
-  @ApiOperation({ summary: 'Rename or change settings (admin)', description: 'Settings are merged key by key and validated again; omitted secrets are kept.' })
+  @ApiOperation({
+    summary: 'Rename or change settings (admin)',
+    description:
+      'Settings are merged key by key and validated again; omitted secrets are kept. A PATCH always re-checks the credentials with the CRM: refused → 422; ' +
+      'passed → the integration is active and the records that waited go out.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiBody({ type: UpdateIntegrationDto, examples: { rename: { value: { name: 'Bitrix24 (основной)' } }, newWebhook: { value: { settings: { webhookUrl: 'https://example.bitrix24.ru/rest/1/z9y8x7w6v5u4t3s2/' } } } } })
   @ApiJsonResponse(200, IntegrationResponse, EXAMPLE)
-  @ApiErrors([400, 401, 403, 404, 413], { ...INVALID, ...NOT_FOUND })
+  @ApiErrors([400, 401, 403, 404, 413, 422], {
+    ...INVALID,
+    ...NOT_FOUND,
+    422: { code: 'BITRIX24_WEBHOOK_INVALID', message: 'Bitrix24 отклонил вебхук: он удалён, истёк или указан неверно', description: 'the CRM refused the credentials' },
+  })
   update(@CurrentUser() user: AuthUser, @Param('id', IntegrationId) id: string, @Body() dto: UpdateIntegrationDto): Promise<IntegrationResponse> {
     return this.updateIntegration.execute(user, id, dto);
+  }
+
+  @Get(':id/sync')
+  @ApiOperation({
+    summary: 'Records forwarded to this CRM and their sync state',
+    description: 'pending from the moment the event is consumed, then synced (with the CRM id) or failed (with a stable error code after bounded attempts). In the order they go out: contact, lead, comments.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiJsonResponse(200, SyncRecordListResponse, {
+    items: [
+      { id: '0b7f2f5e-3a49-4c1e-9d0e-6a1f2b3c4d5e', entity: 'lead', entityId: '6ec0bd7f-11c0-43da-975e-2a8ad9ebae0b', leadId: '6ec0bd7f-11c0-43da-975e-2a8ad9ebae0b', state: 'synced', externalId: '4521', error: null, attempts: 0, updatedAt: '2026-03-01T10:15:31.000Z' },
+      { id: '1c8a3a6f-4b5a-4d2f-8e1f-7b2a3c4d5e6f', entity: 'message', entityId: '5d2f8e3a-1c4b-4a6d-8e9f-0a1b2c3d4e5f', leadId: '6ec0bd7f-11c0-43da-975e-2a8ad9ebae0b', state: 'failed', externalId: null, error: 'BITRIX24_INVALID_ARG_VALUE', attempts: 5, updatedAt: '2026-03-01T10:16:02.000Z' },
+    ],
+    nextCursor: null,
+  })
+  @ApiErrors([400, 401, 404], NOT_FOUND)
+  sync(@CurrentUser() user: AuthUser, @Param('id', IntegrationId) id: string, @Query() query: ListSyncRecordsQueryDto): Promise<Page<SyncRecordResponse>> {
+    return this.listSyncRecords.execute(user, id, query);
+  }
+
+  @Post(':id/replay')
+  @AdminOnly()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send failed records again (admin)', description: 'Failed records become pending with fresh attempts and go out in their original order.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiBody({ type: ReplaySyncRecordsDto, examples: { failed: { value: { state: 'failed' } } } })
+  @ApiJsonResponse(200, ReplaySyncRecordsResponse, { requeued: 3 })
+  @ApiErrors([400, 401, 403, 404], NOT_FOUND)
+  replay(@CurrentUser() user: AuthUser, @Param('id', IntegrationId) id: string, @Body() dto: ReplaySyncRecordsDto): Promise<ReplaySyncRecordsResponse> {
+    return this.replaySyncRecords.execute(user, id, dto);
   }
 
   @Delete(':id')

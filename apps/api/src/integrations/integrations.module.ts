@@ -9,9 +9,14 @@ import { IntegrationPresenter } from './integration.presenter';
 import { IntegrationSettingsService } from './integration-settings';
 import { IntegrationsController } from './integrations.controller';
 import { ListIntegrationsUseCase } from './list-integrations/list-integrations.usecase';
+import { ListSyncRecordsUseCase } from './list-sync-records/list-sync-records.usecase';
+import { ReplaySyncRecordsUseCase } from './replay-sync-records/replay-sync-records.usecase';
 import { UpdateIntegrationUseCase } from './update-integration/update-integration.usecase';
 
-/** Bitrix24 / amoCRM connections: one IntegrationVerifier per CRM (multi-provider), CRUD with masked secrets. */
+/**
+ * Bitrix24 / amoCRM connections: one IntegrationVerifier per CRM (multi-provider), CRUD with masked secrets, and the
+ * sync records the integrations service keeps (list, replay).
+ */
 @Module({
   controllers: [IntegrationsController],
   providers: [
@@ -24,6 +29,8 @@ import { UpdateIntegrationUseCase } from './update-integration/update-integratio
     CreateIntegrationUseCase,
     UpdateIntegrationUseCase,
     DeleteIntegrationUseCase,
+    ListSyncRecordsUseCase,
+    ReplaySyncRecordsUseCase,
   ],
 })
 export class IntegrationsModule {}

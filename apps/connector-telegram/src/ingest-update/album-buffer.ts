@@ -1,11 +1,11 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { InboundMessageData } from '@crm/contracts';
+import { InboundPublisher } from '@crm/connector-kit';
 import { mergeAlbum } from '@crm/platform-telegram';
 import { LOGGER } from '@crm/service-kit';
 import { ConnectorTelegramConfig } from '../config/connector-telegram.config';
 import { type AlbumRef, AlbumPartsRepository, type AlbumTake } from './album-parts.repository';
-import { InboundPublisher } from './inbound-publisher';
 
 interface Pending {
   album: AlbumRef;
@@ -94,7 +94,7 @@ export class AlbumBuffer implements OnApplicationBootstrap, OnModuleDestroy {
   private publish(album: AlbumRef, quietMs: number): Promise<AlbumTake> {
     return this.parts.take(album, quietMs, async (parts) => {
       const merged = mergeAlbum(parts);
-      await this.publisher.publish([this.publisher.encode(album, merged)]);
+      await this.publisher.publish(album, [merged]);
       this.logger.debug({ channelId: album.channelId, albumId: album.albumId, parts: parts.length }, 'album published');
     });
   }

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { isContractViolationError } from '@crm/contracts';
+import { InboundPublisher } from '@crm/connector-kit';
+import { isContractViolationError, Topics } from '@crm/contracts';
 import { normalizeTelegramUpdate, type TelegramChannelState, type TgUpdate } from '@crm/platform-telegram';
 import { LOGGER } from '@crm/service-kit';
 import { telegramMetrics } from '../metrics/telegram-metrics';
 import { AlbumBuffer } from './album-buffer';
-import { InboundPublisher } from './inbound-publisher';
 import { RecentUpdates } from './recent-updates';
 
 export interface IngestUpdateCommand {
@@ -67,7 +67,7 @@ export class IngestUpdateUseCase {
       return 'skipped';
     }
     await this.albums.flushChat(channel.channelId, message.externalChatId);
-    await this.publisher.publish([record]);
+    await this.publisher.publishRecords([{ topic: Topics.ChannelsInbound, record }]);
     telegramMetrics.updates.inc({ outcome: 'accepted', reason: '' });
     return 'accepted';
   }

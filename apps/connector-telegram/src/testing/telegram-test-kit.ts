@@ -1,26 +1,10 @@
-// Test and benchmark helpers for the Telegram connector: what the api would publish (channel config, send commands)
-// and a live reader of the topics the connector writes. Real Kafka; nothing here is a stand-in for our own services.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Consumer, Kafka, logLevel } from 'kafkajs';
-import {
-  type ChannelStatus,
-  chatKey,
-  createEnvelope,
-  encodeEnvelope,
-  eventHeaders,
-  type OutboundMessageData,
-  TOPIC_SPECS,
-  Topics,
-} from '@crm/contracts';
-import { ensureTopics, EventProducer, KafkaConnection } from '@crm/messaging';
-import { encryptJson, encryptSecret } from '@crm/secrets';
+// Test and benchmark helpers for the Telegram connector: the kit's ConnectorTestKit with Telegram's record shapes
+// (a bot token as the credentials, telegram send commands). Real Kafka; nothing here stands in for our own services.
+import type { ChannelStatus, OutboundMessageData } from '@crm/contracts';
+import { ConnectorTestKit, type ConnectorTestKitOptions } from '@crm/connector-kit';
 
-export interface TelegramKitOptions {
-  brokers: string[];
-  topicPrefix: string;
-  /** SECRETS_KEY of the connector under test (base64 of 32 bytes). */
-  secretsKey: string;
-}
+export type { SeenRecord } from '@crm/connector-kit';
+export type TelegramKitOptions = ConnectorTestKitOptions;
 
 export interface ChannelConfigInput {
   channelId: string;
@@ -30,122 +14,36 @@ export interface ChannelConfigInput {
   revision?: number;
   /** A generated webhook secret (stored encrypted); absent = the connector derives one. */
   webhookSecret?: string;
-  type?: string;
-}
-
-/** A decoded record the connector produced. */
-export interface SeenRecord {
-  topic: string;
-  key: string | null;
-  headers: Record<string, string>;
-  /** The envelope (parsed JSON). */
-  value: { id: string; type: string; accountId: string; channelId?: string; data: Record<string, any> };
-  /** When this reader received it (ms since epoch). */
-  seenAt: number;
+  /** false = no x-channel-type header (a record written before the header existed). */
+  typeHeader?: boolean;
 }
 
 /** Creates the topics, publishes config/commands like the api does, and records what lands on inbound/status. */
-export class TelegramKit {
-  readonly connection: KafkaConnection;
-  readonly producer: EventProducer;
-  readonly seen: SeenRecord[] = [];
-  private consumer?: Consumer;
-  private readonly key: Buffer;
-  private listeners: Array<(r: SeenRecord) => void> = [];
-
-  private constructor(private readonly options: TelegramKitOptions) {
-    this.connection = new KafkaConnection({ brokers: options.brokers, clientId: `telegram-kit-${randomBytes(3).toString('hex')}`, topicPrefix: options.topicPrefix });
-    this.producer = new EventProducer(this.connection);
-    this.key = Buffer.from(options.secretsKey, 'base64');
-  }
-
-  static async start(options: TelegramKitOptions): Promise<TelegramKit> {
+export class TelegramKit extends ConnectorTestKit {
+  static override async start(options: TelegramKitOptions): Promise<TelegramKit> {
     const kit = new TelegramKit(options);
-    await ensureTopics(
-      kit.connection,
-      TOPIC_SPECS.map((s) => ({ name: s.name, partitions: s.partitions, compacted: s.compacted, config: Object.fromEntries(s.configEntries.map((e) => [e.name, e.value])) })),
-    );
-    await kit.producer.connect();
+    await kit.init();
     return kit;
   }
 
-  /** Starts recording channels.inbound.v1 and channels.status.v1 from their beginning. */
-  async watch(): Promise<void> {
-    const kafka = new Kafka({ brokers: this.options.brokers, clientId: 'telegram-kit-reader', logLevel: logLevel.NOTHING });
-    this.consumer = kafka.consumer({ groupId: `${this.options.topicPrefix}kit-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 50 });
-    await this.consumer.connect();
-    for (const base of [Topics.ChannelsInbound, Topics.ChannelsStatus]) await this.consumer.subscribe({ topic: this.connection.topic(base), fromBeginning: true });
-    let joined!: () => void;
-    const ready = new Promise<void>((r) => (joined = r));
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => joined());
-    await this.consumer.run({
-      eachMessage: async ({ topic, message }) => {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = v.toString();
-        const record: SeenRecord = {
-          topic: topic.slice(this.options.topicPrefix.length),
-          key: message.key?.toString() ?? null,
-          headers,
-          value: JSON.parse(message.value!.toString()),
-          seenAt: Date.now(),
-        };
-        this.seen.push(record);
-        for (const l of this.listeners) l(record);
-      },
+  /** A Telegram channel.config record (or, with `tombstone`, the delete tombstone) as the api publishes it. */
+  override async publishChannel(input: ChannelConfigInput | Parameters<ConnectorTestKit['publishChannel']>[0]): Promise<void> {
+    if ('tombstone' in input || !('botToken' in input)) return super.publishChannel(input);
+    return super.publishChannel({
+      ...input,
+      type: 'telegram',
+      name: 'Telegram бот',
+      settings: { botId: input.botToken.split(':')[0] },
+      credentials: { botToken: input.botToken },
     });
-    await ready;
   }
 
-  onRecord(listener: (r: SeenRecord) => void): void {
-    this.listeners.push(listener);
-  }
-
-  inbound(channelId?: string): SeenRecord[] {
-    return this.seen.filter((r) => r.topic === Topics.ChannelsInbound && (!channelId || r.value.channelId === channelId));
-  }
-
-  statuses(type: 'message.status' | 'channel.health', channelId?: string): SeenRecord[] {
-    return this.seen.filter((r) => r.topic === Topics.ChannelsStatus && r.value.type === type && (!channelId || r.value.channelId === channelId));
-  }
-
-  /** A channel.config record (or, with `null`, the tombstone) as the api publishes it. */
-  async publishChannel(input: ChannelConfigInput | { channelId: string; tombstone: true }): Promise<void> {
-    if ('tombstone' in input) {
-      await this.producer.send(Topics.ChannelsConfig, [{ key: input.channelId, value: null }]);
-      return;
-    }
-    const envelope = createEnvelope(
-      'channel.config',
-      {
-        channelId: input.channelId,
-        accountId: input.accountId,
-        type: (input.type ?? 'telegram') as 'telegram',
-        name: 'Telegram бот',
-        status: input.status ?? 'active',
-        settings: { botId: input.botToken.split(':')[0] },
-        encryptedSecrets: encryptJson({ botToken: input.botToken }, this.key),
-        ...(input.webhookSecret ? { webhookSecret: encryptSecret(input.webhookSecret, this.key) } : {}),
-        revision: input.revision ?? 1,
-        updatedAt: new Date().toISOString(),
-      },
-      { accountId: input.accountId, channelId: input.channelId },
-    );
-    await this.producer.send(Topics.ChannelsConfig, [{ key: input.channelId, value: encodeEnvelope(envelope), headers: eventHeaders(envelope) }]);
-  }
-
-  /** A send command on channels.outbound.v1 as the api's outbox publishes it. Returns its data. */
-  async publishOutbound(
+  /** A Telegram send command (channelType defaults to telegram). */
+  override publishOutbound(
     target: { accountId: string; channelId: string },
     message: Partial<OutboundMessageData> & { externalChatId: string; text: string },
+    options: { typeHeader?: boolean } = {},
   ): Promise<OutboundMessageData> {
-    const data: OutboundMessageData = { messageId: randomUUID(), dialogId: randomUUID(), channelType: 'telegram', ...message };
-    const envelope = createEnvelope('message.outbound', data, target);
-    await this.producer.send(Topics.ChannelsOutbound, [{ key: chatKey(target.channelId, data.externalChatId), value: encodeEnvelope(envelope), headers: eventHeaders(envelope) }]);
-    return data;
-  }
-
-  async close(): Promise<void> {
-    await this.consumer?.disconnect();
-    await this.producer.disconnect();
+    return super.publishOutbound(target, { channelType: 'telegram', ...message }, options);
   }
 }

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { HEADER_CORRELATION_ID, Topics } from '@crm/contracts';
-import { ConsumerRunnerOptions } from '@crm/messaging';
-import { ManagedConsumer } from '@crm/service-kit';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { Topics } from '@crm/contracts';
+import { consumerPattern, KafkaRecordContext } from '@crm/service-kit';
 import { ConfirmReplyUseCase } from './confirm-reply/confirm-reply.usecase';
 import { decodeWidgetRecord, WidgetRecord } from './widget-envelope.filter';
 
@@ -12,28 +12,20 @@ export const REPLY_CONSUMER_GROUP = 'connector-widget.replies';
  * visitor is confirmed (`sent` on channels.status.v1) exactly by one instance, in order per chat, committed after.
  * Live delivery to the visitor's open pages is the fan-out consumer's job (every instance).
  */
-@Injectable()
-export class ReplyConsumer extends ManagedConsumer<WidgetRecord> {
-  constructor(private readonly confirmReply: ConfirmReplyUseCase) {
-    super();
-  }
+@Controller()
+export class ReplyConsumer {
+  constructor(private readonly confirmReply: ConfirmReplyUseCase) {}
 
-  protected consumerOptions(): ConsumerRunnerOptions<WidgetRecord> {
-    return {
-      groupId: REPLY_CONSUMER_GROUP,
-      topics: [Topics.ChannelsOutbound],
-      decode: (raw) => decodeWidgetRecord(raw),
-      handle: async (message) => {
-        if (message.value.kind !== 'reply') return;
-        const { envelope } = message.value;
-        await this.confirmReply.execute({
-          accountId: envelope.accountId,
-          channelId: envelope.channelId!,
-          messageId: envelope.data.messageId,
-          externalChatId: envelope.data.externalChatId,
-          correlationId: message.headers[HEADER_CORRELATION_ID],
-        });
-      },
-    };
+  @EventPattern(Topics.ChannelsOutbound, consumerPattern({ groupId: REPLY_CONSUMER_GROUP, decode: (raw) => decodeWidgetRecord(raw) }))
+  async handle(@Payload() record: WidgetRecord, @Ctx() ctx: KafkaRecordContext): Promise<void> {
+    if (record.kind !== 'reply') return;
+    const { envelope } = record;
+    await this.confirmReply.execute({
+      accountId: envelope.accountId,
+      channelId: envelope.channelId!,
+      messageId: envelope.data.messageId,
+      externalChatId: envelope.data.externalChatId,
+      correlationId: ctx.correlationId,
+    });
   }
 }

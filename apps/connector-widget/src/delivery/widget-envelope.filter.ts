@@ -1,4 +1,7 @@
-import { CrmEventData, decodeEnvelope, EventEnvelope, InboundMessageData, OutboundMessageData } from '@crm/contracts';
+import { CrmEventData, decodeEnvelope, type DecodeOptions, EventEnvelope, InboundMessageData, OutboundMessageData } from '@crm/contracts';
+
+/** Consumers decode tolerantly: fields a newer producer added are stripped (DESIGN §6). */
+const ON_CONSUME: DecodeOptions = { unknownFields: 'strip' };
 
 /** What a widget consumer does with one record of a topic every connector reads. */
 export type WidgetRecord =
@@ -30,8 +33,8 @@ export function peekRecord(raw: Buffer | null): { type?: string; channelType?: s
 export function decodeWidgetRecord(raw: Buffer | null): WidgetRecord {
   const peek = peekRecord(raw);
   if (peek.channelType !== 'widget') return { kind: 'skip' };
-  if (peek.type === 'message.outbound') return { kind: 'reply', envelope: decodeEnvelope(raw, OutboundMessageData) };
-  if (peek.type === 'message.inbound') return { kind: 'visitor-message', envelope: decodeEnvelope(raw, InboundMessageData) };
+  if (peek.type === 'message.outbound') return { kind: 'reply', envelope: decodeEnvelope(raw, OutboundMessageData, ON_CONSUME) };
+  if (peek.type === 'message.inbound') return { kind: 'visitor-message', envelope: decodeEnvelope(raw, InboundMessageData, ON_CONSUME) };
   return { kind: 'skip' };
 }
 
@@ -42,5 +45,5 @@ export function decodeWidgetRecord(raw: Buffer | null): WidgetRecord {
 export function decodeStoredMessageEvent(raw: Buffer | null, watched: (channelId: string) => boolean): WidgetRecord {
   const peek = peekRecord(raw);
   if (peek.type !== 'crm.event' || peek.kind !== 'message.received' || !peek.channelId || !watched(peek.channelId)) return { kind: 'skip' };
-  return { kind: 'stored-message', envelope: decodeEnvelope(raw, CrmEventData) };
+  return { kind: 'stored-message', envelope: decodeEnvelope(raw, CrmEventData, ON_CONSUME) };
 }

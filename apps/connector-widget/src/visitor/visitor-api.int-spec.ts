@@ -48,7 +48,7 @@ describe('widget visitor API (real Kafka + Postgres)', () => {
     ])('refuses %s with 403 WIDGET_ORIGIN_NOT_ALLOWED (Russian by default, English on request)', async (_name, origin) => {
       const res = await h.request('POST', `/widget/v1/${channel.publicKey}/session`, { body: {}, origin });
       expect(res.status).toBe(403);
-      expect(res.body).toEqual({ statusCode: 403, code: 'WIDGET_ORIGIN_NOT_ALLOWED', message: `Виджет не разрешён на этом сайте (${origin ?? '—'})` });
+      expect(res.body).toEqual({ statusCode: 403, code: 'WIDGET_ORIGIN_NOT_ALLOWED', message: `Виджет не разрешён на этом сайте (${origin ?? '—'})`, requestId: expect.any(String) });
       const en = await h.request('POST', `/widget/v1/${channel.publicKey}/session`, { body: {}, origin, headers: { 'accept-language': 'en' } });
       expect(en.body.message).toBe(`The widget is not allowed on this site (${origin ?? '—'})`);
     });
@@ -132,7 +132,7 @@ describe('widget visitor API (real Kafka + Postgres)', () => {
       const { token } = await h.session(channel.publicKey);
       const res = await h.request('POST', `/widget/v1/${channel.publicKey}/messages`, { token, body: { clientMessageId: randomUUID(), text: 'x'.repeat(40 * 1024) } });
       expect(res.status).toBe(413);
-      expect(res.body).toEqual({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Слишком большой запрос' });
+      expect(res.body).toEqual({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Слишком большой запрос', requestId: expect.any(String) });
     });
 
     it('refuses a token of another channel, of another account, and none, with 401', async () => {
@@ -219,7 +219,7 @@ describe('widget visitor API (real Kafka + Postgres)', () => {
       const records = await readTopic(h.topic('channels.inbound.v1'), { expect: 2 });
       const record = records.find((r) => r.key === `${form.id}:${first.visitorId}`);
       const data = decodeEnvelope(record!.value, InboundMessageData).data;
-      expect(data.sender).toEqual({ externalUserId: first.visitorId, displayName: 'Анна', phone: '+7 (912) 345-67-89' });
+      expect(data.sender).toEqual({ externalUserId: first.visitorId, displayName: 'Анна', phone: '+7 (912) 345-67-89', phoneVerified: false });
       expect(data.context).toMatchObject({ preChat: { name: 'Анна', phone: '+7 (912) 345-67-89', email: 'anna@example.com' } });
     });
   });
@@ -287,7 +287,7 @@ describe('widget visitor API rate limits', () => {
       statuses.push(last.status);
     }
     expect(statuses).toEqual([201, 201, 201, 429]);
-    expect(last!.body).toEqual({ statusCode: 429, code: 'RATE_LIMITED', message: 'Слишком много запросов, повторите позже', details: { retryAfterSeconds: expect.any(Number) } });
+    expect(last!.body).toEqual({ statusCode: 429, code: 'RATE_LIMITED', message: 'Слишком много запросов, повторите позже', details: { retryAfterSeconds: expect.any(Number) }, requestId: expect.any(String) });
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     const b = await h.session(channel.publicKey);
     const other = await h.request('POST', `/widget/v1/${channel.publicKey}/messages`, { token: b.token, headers: ip, body: { clientMessageId: randomUUID(), text: 'hi' } });

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { readTopic, repoRoot, waitFor } from '@crm/testing';
 import { LeadRoutingHarness } from '../testing/lead-routing-harness';
-import { InboundMessageConsumer } from './inbound-message.consumer';
+import { ServiceReadiness } from '@crm/service-kit';
 
 // Failure modes of lead-routing with real Kafka and Postgres: the process killed mid-stream, and its database
 // going away while messages keep arriving. Either way every message must end up stored exactly once — one row,
@@ -86,7 +86,8 @@ describe('lead-routing under failure (real Kafka and Postgres)', () => {
       for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
       await h.close();
     }
-  });
+    // Two child services booting from TypeScript sources plus 4,000 messages: its inner waits (60 s + 120 s) bound it.
+  }, 240_000);
 
   it('Postgres unavailable while consuming: the consumer pauses (no DLQ), then stores everything exactly once', async () => {
     const h = await LeadRoutingHarness.create({ ROUTING_BATCH_SIZE: '50' });
@@ -94,7 +95,9 @@ describe('lead-routing under failure (real Kafka and Postgres)', () => {
       const accountId = await h.account();
       const channelId = await h.channel({ accountId, createClientOnFirstMessage: true, createLeadOnFirstMessage: true, autoMatchClient: true });
       await h.start();
-      const consumer = h.service!.app.get(InboundMessageConsumer);
+      // The @EventPattern consumer's partitions, as /health/ready sees them.
+      const readiness = h.service!.app.get(ServiceReadiness);
+      const consumer = { get paused() { return readiness.consumers(Infinity).consumers.some((c) => c.paused.length > 0); } };
 
       await h.produce(messages(h, accountId, channelId, 0, 400));
       await h.waitForMessages(400, 30_000, 'channel_id = $1', [channelId]);

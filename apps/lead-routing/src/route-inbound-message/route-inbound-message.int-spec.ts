@@ -76,8 +76,11 @@ describe('lead-routing: routing inbound messages (real Kafka and Postgres)', () 
           if (row.situation === 'client with an open lead') existingLead = await h.lead(accountId, existingClient, channelId, 'open');
           if (row.situation === 'client whose lead is closed') await h.lead(accountId, existingClient, channelId, 'won');
         }
-        // The sender writes the phone in another spelling than the stored E.164.
-        const message = h.inbound(accountId, channelId, { externalChatId: `chat-${i}`, sender: { externalUserId: 'user-1', displayName: 'Иван', phone: '8 (900) 123-45-67' } });
+        // The sender's own number (a verified phone, DESIGN §7.2), in another spelling than the stored E.164.
+        const message = h.inbound(accountId, channelId, {
+          externalChatId: `chat-${i}`,
+          sender: { externalUserId: 'user-1', displayName: 'Иван', phone: '8 (900) 123-45-67', phoneVerified: true },
+        });
         return { row, accountId, channelId, funnel, existingClient, existingLead, message };
       }),
     );
@@ -229,8 +232,8 @@ describe('lead-routing: routing inbound messages (real Kafka and Postgres)', () 
     // Twenty people, each writing to both channels at once: forty transactions racing in pairs on one phone.
     const races = Array.from({ length: 20 }, (_, i) => {
       const phone = `+7900555${String(i).padStart(4, '0')}`;
-      const wa = h.inbound(accountId, whatsapp, { channelType: 'whatsapp', externalChatId: `wa-${i}`, sender: { externalUserId: `wa-${i}`, phone: phone.slice(1) } });
-      const tg = h.inbound(accountId, telegram, { externalChatId: `tg-${i}`, sender: { externalUserId: `tg-${i}`, phone: `8 ${phone.slice(2)}` } });
+      const wa = h.inbound(accountId, whatsapp, { channelType: 'whatsapp', externalChatId: `wa-${i}`, sender: { externalUserId: `wa-${i}`, phone: phone.slice(1), phoneVerified: true } });
+      const tg = h.inbound(accountId, telegram, { externalChatId: `tg-${i}`, sender: { externalUserId: `tg-${i}`, phone: `8 ${phone.slice(2)}`, phoneVerified: true } });
       return [wa, tg].map((m) => new RouteInboundMessageCommand(m.envelope.id, accountId, m.envelope.channelId!, m.envelope.data));
     });
     await Promise.all(races.map(([a, b]) => Promise.all([useCase.execute([a]), useCase.execute([b])])));

@@ -17,10 +17,12 @@ import {
   type PreparedInbound,
   type RoutingPlan,
   type SkipReason,
+  verifiedPhoneTargetsFor,
 } from '@crm/routing';
 import { LOGGER } from '@crm/service-kit';
 import { ChannelRoutingDirectory, type ChannelRoutingEntry } from '../channels/channel-routing.directory';
 import { RouteInboundMessageCommand } from './route-inbound-message.command';
+import { ConversationContextRepository } from './conversation-context.repository';
 import { RoutingRepository, type ChatToOpen } from './routing.repository';
 
 const OUTBOX_CHUNK = 5000;
@@ -65,6 +67,7 @@ export class RouteInboundMessageUseCase {
     private readonly dataSource: DataSource,
     private readonly channels: ChannelRoutingDirectory,
     private readonly repository: RoutingRepository,
+    private readonly conversationContext: ConversationContextRepository,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -81,7 +84,8 @@ export class RouteInboundMessageUseCase {
         m,
         dedupe(items.map((i) => ({ channelId: i.channelId, externalId: i.externalMessageId })), (r) => messageRef(r.channelId, r.externalId)),
       );
-      const request = lookupRequestFor(items, channels, dialogs, new Set(stored.keys()));
+      const storedRefs = new Set(stored.keys());
+      const request = lookupRequestFor(items, channels, dialogs, storedRefs);
       // One client per person even when their first messages on two channels are routed at the same moment: a
       // transaction-scoped advisory lock per (account, phone) / (account, type, username) / (channel, user), sorted.
       // Not a unique key on clients(account_id, phone_e164): without auto-match, §7.2 must create a second client
@@ -91,6 +95,10 @@ export class RouteInboundMessageUseCase {
       const identityClients = await this.repository.identityClients(m, request.identities);
       const phoneClients = await this.repository.phoneClients(m, request.phones);
       const usernameClients = await this.repository.usernameClients(m, request.usernames);
+      // A verified phone may join the sender's identity and client (DESIGN §7.2); nothing to load without one.
+      const phoneTargets = verifiedPhoneTargetsFor(items, dialogs, storedRefs, { identityClients, usernameClients });
+      const identityPhones = await this.repository.identityPhones(m, phoneTargets.identities);
+      const clientPhones = await this.repository.clientPhones(m, phoneTargets.clients);
       const leadClients = leadCandidatesFor(items, channels, dialogs, { identityClients, phoneClients, usernameClients });
       await this.repository.lock(m, leadClients.map((id) => `lead:${id}`));
       const openLeads = await this.repository.openLeads(m, leadClients);
@@ -98,10 +106,11 @@ export class RouteInboundMessageUseCase {
       const planned = planInboundBatch({
         items,
         channels,
-        lookups: { dialogs, messages: stored, identityClients, phoneClients, usernameClients, openLeads },
+        lookups: { dialogs, messages: stored, identityClients, phoneClients, usernameClients, openLeads, identityPhones, clientPhones },
         newId: newTimeOrderedId,
       });
       await this.repository.write(m, planned);
+      await this.conversationContext.apply(m, items);
       const records = outboxRecords(planned);
       // Six bind parameters per outbox row; Postgres takes at most 65535 per statement.
       for (let i = 0; i < records.length; i += OUTBOX_CHUNK) await enqueueOutbox(m, records.slice(i, i + OUTBOX_CHUNK));
@@ -143,7 +152,13 @@ function toInput(command: RouteInboundMessageCommand, channel: ChannelRoutingEnt
     externalChatId: d.externalChatId,
     externalMessageId: d.externalMessageId,
     event: d.event,
-    sender: { externalUserId: d.sender.externalUserId, displayName: d.sender.displayName, username: d.sender.username, phone: d.sender.phone },
+    sender: {
+      externalUserId: d.sender.externalUserId,
+      displayName: d.sender.displayName,
+      username: d.sender.username,
+      phone: d.sender.phone,
+      phoneVerified: d.sender.phoneVerified,
+    },
     kind: d.kind,
     text: d.text ?? null,
     attachments: (d.attachments ?? []).map((a) => ({ ...a })),

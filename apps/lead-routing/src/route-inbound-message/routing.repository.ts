@@ -7,10 +7,12 @@ import {
   messageRef,
   phoneRef,
   usernameRef,
+  type ClientPhoneSnapshot,
   type DialogSnapshot,
   type LookupRequest,
   type MessageSnapshot,
   type RoutingPlan,
+  type VerifiedPhoneTargets,
 } from '@crm/routing';
 
 /** The plan could not be written as planned (a row it expected to insert already exists): retry the batch. */
@@ -35,6 +37,13 @@ interface DialogRow {
   client_id: string | null;
   lead_id: string | null;
   last_message_at: Date | null;
+}
+
+interface IdentityRow {
+  channel_id: string;
+  external_user_id: string;
+  client_id: string;
+  phone_e164: string | null;
 }
 
 const NUL = String.fromCharCode(0);
@@ -141,20 +150,10 @@ export class RoutingRepository {
   }
 
   async identityClients(m: EntityManager, request: LookupRequest['identities']): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    if (request.length === 0) return out;
-    const rows = (await m.query(
-      `SELECT ci.channel_id, ci.external_user_id, ci.client_id
-         FROM client_identities ci
-         JOIN unnest($1::uuid[], $2::text[]) AS k(channel_id, external_user_id)
-           ON ci.channel_id = k.channel_id AND ci.external_user_id = k.external_user_id`,
-      [request.map((r) => r.channelId), request.map((r) => r.externalUserId)],
-    )) as Array<{ channel_id: string; external_user_id: string; client_id: string }>;
-    for (const r of rows) out.set(identityRef(r.channel_id, r.external_user_id), r.client_id);
-    return out;
+    return new Map((await this.identities(m, request)).map((r) => [identityRef(r.channel_id, r.external_user_id), r.client_id]));
   }
 
-  /** The oldest client of the account with each phone. */
+  /** The oldest client of the account with each phone, verified (a typed phone on a client matches nobody). */
   async phoneClients(m: EntityManager, request: LookupRequest['phones']): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     if (request.length === 0) return out;
@@ -162,7 +161,7 @@ export class RoutingRepository {
       `SELECT DISTINCT ON (c.account_id, c.phone_e164) c.account_id, c.phone_e164, c.id
          FROM clients c
          JOIN unnest($1::uuid[], $2::text[]) AS k(account_id, phone)
-           ON c.account_id = k.account_id AND c.phone_e164 = k.phone
+           ON c.account_id = k.account_id AND c.phone_e164 = k.phone AND c.phone_verified
         ORDER BY c.account_id, c.phone_e164, c.created_at, c.id`,
       [request.map((r) => r.accountId), request.map((r) => r.phoneE164)],
     )) as Array<{ account_id: string; phone_e164: string; id: string }>;
@@ -187,6 +186,37 @@ export class RoutingRepository {
     return out;
   }
 
+  /** identityRef → the stored phone of each existing identity among `request` (senders with a verified phone). */
+  async identityPhones(m: EntityManager, request: VerifiedPhoneTargets['identities']): Promise<Map<string, string | null>> {
+    return new Map((await this.identities(m, request)).map((r) => [identityRef(r.channel_id, r.external_user_id), r.phone_e164]));
+  }
+
+  /** The stored identities among (channel, external user) pairs. */
+  private async identities(m: EntityManager, request: Array<{ channelId: string; externalUserId: string }>): Promise<IdentityRow[]> {
+    if (request.length === 0) return [];
+    return (await m.query(
+      `SELECT ci.channel_id, ci.external_user_id, ci.client_id, ci.phone_e164
+         FROM client_identities ci
+         JOIN unnest($1::uuid[], $2::text[]) AS k(channel_id, external_user_id)
+           ON ci.channel_id = k.channel_id AND ci.external_user_id = k.external_user_id`,
+      [request.map((r) => r.channelId), request.map((r) => r.externalUserId)],
+    )) as IdentityRow[];
+  }
+
+  /** clientId → its phone and whether it is verified, for the clients of the account a verified phone may join. */
+  async clientPhones(m: EntityManager, request: VerifiedPhoneTargets['clients']): Promise<Map<string, ClientPhoneSnapshot>> {
+    const out = new Map<string, ClientPhoneSnapshot>();
+    if (request.length === 0) return out;
+    const rows = (await m.query(
+      `SELECT c.id, c.phone_e164, c.phone_verified
+         FROM clients c
+         JOIN unnest($1::uuid[], $2::uuid[]) AS k(account_id, id) ON c.account_id = k.account_id AND c.id = k.id`,
+      [request.map((r) => r.accountId), request.map((r) => r.clientId)],
+    )) as Array<{ id: string; phone_e164: string | null; phone_verified: boolean }>;
+    for (const r of rows) out.set(r.id, { phoneE164: r.phone_e164, verified: r.phone_verified });
+    return out;
+  }
+
   /** clientId → its most recent open lead. */
   async openLeads(m: EntityManager, clientIds: string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
@@ -203,13 +233,19 @@ export class RoutingRepository {
     return out;
   }
 
-  /** Writes a plan: clients, identities, leads, messages, revisions, message updates, dialogs — in FK order. */
+  /** Writes a plan: clients, identities, phones, leads, messages, revisions, message updates, dialogs — in FK order. */
   async write(m: EntityManager, plan: RoutingPlan): Promise<void> {
     if (plan.clients.length > 0) {
       await m.query(
-        `INSERT INTO clients (id, account_id, name, phone_e164)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])`,
-        [plan.clients.map((c) => c.id), plan.clients.map((c) => c.accountId), plan.clients.map((c) => c.name.replaceAll(NUL, '')), plan.clients.map((c) => c.phoneE164)],
+        `INSERT INTO clients (id, account_id, name, phone_e164, phone_verified)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::boolean[])`,
+        [
+          plan.clients.map((c) => c.id),
+          plan.clients.map((c) => c.accountId),
+          plan.clients.map((c) => c.name.replaceAll(NUL, '')),
+          plan.clients.map((c) => c.phoneE164),
+          plan.clients.map((c) => c.phoneVerified),
+        ],
       );
     }
     if (plan.identities.length > 0) {
@@ -240,6 +276,7 @@ export class RoutingRepository {
       )) as unknown[];
       if (inserted.length !== plan.identities.length) throw new RoutingConflictError('a client identity was created concurrently');
     }
+    await this.writeVerifiedPhones(m, plan);
     if (plan.leads.length > 0) {
       await m.query(
         `INSERT INTO leads (id, account_id, client_id, funnel_id, stage_id, channel_id, dialog_id, title)
@@ -342,6 +379,30 @@ export class RoutingRepository {
             })),
           ),
         ],
+      );
+    }
+  }
+
+  /**
+   * Verified phones that arrived after the first message (DESIGN §7.2): onto the identities, and onto clients that have
+   * no phone or have this one unverified. The conditions are re-checked on the locked row, so a concurrent change wins.
+   */
+  private async writeVerifiedPhones(m: EntityManager, plan: RoutingPlan): Promise<void> {
+    if (plan.identityPhones.length > 0) {
+      await m.query(
+        `UPDATE client_identities ci SET phone_e164 = u.phone, updated_at = now()
+           FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(channel_id, external_user_id, phone)
+          WHERE ci.channel_id = u.channel_id AND ci.external_user_id = u.external_user_id AND ci.phone_e164 IS DISTINCT FROM u.phone`,
+        [plan.identityPhones.map((p) => p.channelId), plan.identityPhones.map((p) => p.externalUserId), plan.identityPhones.map((p) => p.phoneE164)],
+      );
+    }
+    if (plan.clientPhones.length > 0) {
+      await m.query(
+        `UPDATE clients c SET phone_e164 = u.phone, phone_verified = true, updated_at = now()
+           FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS u(account_id, id, phone)
+          WHERE c.account_id = u.account_id AND c.id = u.id
+            AND (c.phone_e164 IS NULL OR (c.phone_e164 = u.phone AND NOT c.phone_verified))`,
+        [plan.clientPhones.map((p) => p.accountId), plan.clientPhones.map((p) => p.clientId), plan.clientPhones.map((p) => p.phoneE164)],
       );
     }
   }

@@ -136,16 +136,28 @@ export class LeadRoutingHarness {
     return id;
   }
 
-  async client(accountId: string, name: string, phoneE164: string | null = null): Promise<string> {
-    const [{ id }] = await this.dataSource.query(`INSERT INTO clients (account_id, name, phone_e164) VALUES ($1, $2, $3) RETURNING id`, [accountId, name, phoneE164]);
+  /** A client; its phone counts as verified unless `phoneVerified: false` (e.g. typed by a widget visitor). */
+  async client(accountId: string, name: string, phoneE164: string | null = null, { phoneVerified = phoneE164 !== null } = {}): Promise<string> {
+    const [{ id }] = await this.dataSource.query(`INSERT INTO clients (account_id, name, phone_e164, phone_verified) VALUES ($1, $2, $3, $4) RETURNING id`, [
+      accountId,
+      name,
+      phoneE164,
+      phoneVerified,
+    ]);
     return id;
   }
 
-  async identity(accountId: string, clientId: string, channelId: string, externalUserId: string, extra: { channelType?: string; username?: string; matchRule?: string } = {}): Promise<void> {
+  async identity(
+    accountId: string,
+    clientId: string,
+    channelId: string,
+    externalUserId: string,
+    extra: { channelType?: string; username?: string; matchRule?: string; phoneE164?: string } = {},
+  ): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO client_identities (account_id, client_id, channel_id, channel_type, external_user_id, username, match_rule)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [accountId, clientId, channelId, extra.channelType ?? 'telegram', externalUserId, extra.username ?? null, extra.matchRule ?? 'created'],
+      `INSERT INTO client_identities (account_id, client_id, channel_id, channel_type, external_user_id, username, match_rule, phone_e164)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [accountId, clientId, channelId, extra.channelType ?? 'telegram', externalUserId, extra.username ?? null, extra.matchRule ?? 'created', extra.phoneE164 ?? null],
     );
   }
 

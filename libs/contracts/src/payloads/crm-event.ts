@@ -1,12 +1,19 @@
 import 'reflect-metadata';
-import { IsIn, IsNotEmpty, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsDefined, IsIn, IsInt, IsNotEmpty, IsString, IsUUID, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import {
   CLIENT_MATCH_RULES,
   CRM_EVENT_KINDS,
   ClientMatchRule,
   CrmEventKind,
+  LEAD_STATUSES,
+  LeadStatus,
   MESSAGE_STATUSES,
   MessageStatus,
+  SYNC_ENTITIES,
+  SYNC_RECORD_STATES,
+  SyncEntity,
+  SyncRecordState,
 } from '../enums';
 import { Optional } from '../validation';
 
@@ -23,7 +30,7 @@ const kindIn =
 /** Kinds that must name a client. */
 export const CRM_KINDS_WITH_CLIENT: readonly CrmEventKind[] = Object.freeze(['client.created', 'client.matched']);
 /** Kinds that must name a lead. */
-export const CRM_KINDS_WITH_LEAD: readonly CrmEventKind[] = Object.freeze(['lead.created', 'lead.linked']);
+export const CRM_KINDS_WITH_LEAD: readonly CrmEventKind[] = Object.freeze(['lead.created', 'lead.linked', 'lead.updated']);
 /** Kinds that must name a message. */
 export const CRM_KINDS_WITH_MESSAGE: readonly CrmEventKind[] = Object.freeze([
   'message.received',
@@ -33,14 +40,59 @@ export const CRM_KINDS_WITH_MESSAGE: readonly CrmEventKind[] = Object.freeze([
   'message.deleted',
 ]);
 
+/** A sync record's new state towards one external CRM (`sync` of a sync.updated event, DESIGN §7a). */
+export class CrmSyncChange {
+  @IsUUID('all')
+  integrationId: string;
+
+  /** The sync record's id. */
+  @IsUUID('all')
+  recordId: string;
+
+  @IsIn(SYNC_ENTITIES)
+  entity: SyncEntity;
+
+  /** The client / lead / message id. */
+  @IsUUID('all')
+  entityId: string;
+
+  /** The lead the record belongs to (absent for a client record). */
+  @Optional()
+  @IsUUID('all')
+  leadId?: string;
+
+  @IsIn(SYNC_RECORD_STATES)
+  state: SyncRecordState;
+
+  /** The record's id in the CRM (synced). */
+  @Optional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  externalId?: string;
+
+  /** Stable error code (failed). */
+  @Optional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  error?: string;
+
+  @IsInt()
+  @Min(0)
+  attempts: number;
+}
+
 /**
  * One CRM event (`data` of a `crm.event` envelope on crm.events.v1, key = dialogId). The envelope carries accountId
  * and channelId. Which ids are required depends on `kind`:
  * - client.created / client.matched → `clientId` (client.matched also `matchRule`);
  * - lead.created / lead.linked → `leadId` (and `clientId` when the lead has a client);
+ * - lead.updated → `leadId` and the lead's `leadStatus` after the change (with `funnelId` / `stageId` when it has them);
  * - message.received / message.sent / message.status / message.edited / message.deleted → `messageId`
  *   (message.status also `status`);
- * - dialog.opened / dialog.closed → only `dialogId`.
+ * - dialog.opened / dialog.closed → only `dialogId`;
+ * - sync.updated → `sync` (the integrations service forwarded a record to a CRM or gave up on it).
  * Other ids may be given for context (e.g. `clientId` on message.received when the dialog has a client).
  */
 export class CrmEventData {
@@ -72,10 +124,32 @@ export class CrmEventData {
   @IsIn(MESSAGE_STATUSES)
   status?: MessageStatus;
 
+  /** The lead's funnel after the change (lead.updated; absent: unsorted lead). */
+  @Optional()
+  @IsUUID('all')
+  funnelId?: string;
+
+  /** The lead's stage after the change (lead.updated; absent: no stage). */
+  @Optional()
+  @IsUUID('all')
+  stageId?: string;
+
+  /** The lead's status after the change (lead.updated only). */
+  @ValidateIf((o: CrmEventData) => o.leadStatus !== undefined || o.kind === 'lead.updated')
+  @IsIn(LEAD_STATUSES)
+  leadStatus?: LeadStatus;
+
   /** Error code of a failed message (message.status with status `failed`). */
   @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)
   errorCode?: string;
+
+  /** The record's sync state (sync.updated only). */
+  @ValidateIf((o: CrmEventData) => o.sync !== undefined || o.kind === 'sync.updated')
+  @IsDefined({ message: 'sync is required for sync.updated' })
+  @ValidateNested()
+  @Type(() => CrmSyncChange)
+  sync?: CrmSyncChange;
 }

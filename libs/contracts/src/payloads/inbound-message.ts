@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsDefined,
   IsIn,
   IsInt,
@@ -57,6 +58,15 @@ export class InboundSender {
   @IsString()
   @MaxLength(64)
   phone?: string;
+
+  /**
+   * true only when the platform vouches that `phone` is the sender's own number (WhatsApp's sender number, a Telegram
+   * contact the sender shared about themselves). Absent or false = unverified (typed by a widget visitor, found in a
+   * text): routing stores it but never matches an existing client by it (DESIGN §7.2).
+   */
+  @Optional()
+  @IsBoolean()
+  phoneVerified?: boolean;
 }
 
 /** A file attached to an inbound message, referenced by the platform's own id (downloaded lazily by the connector). */

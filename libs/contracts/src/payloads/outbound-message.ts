@@ -6,9 +6,11 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsObject,
   IsString,
   IsUrl,
   IsUUID,
+  Matches,
   MaxLength,
   Min,
   ValidateBy,
@@ -59,12 +61,33 @@ export class OutboundAttachment {
   size?: number;
 }
 
+/** An approved message template (WhatsApp), sent instead of free text outside the reply window. */
+export class OutboundTemplate {
+  /** The template's name as approved on the platform. */
+  @IsString()
+  @Matches(/^[a-z0-9_]{1,512}$/)
+  name: string;
+
+  /** The template's language code (`ru`, `en_US`). */
+  @IsString()
+  @Matches(/^[A-Za-z]{2,3}(_[A-Za-z0-9]{2,8})?$/)
+  language: string;
+
+  /** The platform's template components (header/body/button parameters), passed through as given. */
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(LIMITS.attachments)
+  @IsObject({ each: true })
+  components?: Array<Record<string, unknown>>;
+}
+
 const hasAttachments = (o: OutboundMessageData): boolean => Array.isArray(o.attachments) && o.attachments.length > 0;
+const hasTemplate = (o: OutboundMessageData): boolean => typeof o.template === 'object' && o.template !== null;
 
 /**
  * Send command for an agent reply (`data` of a `message.outbound` envelope on channels.outbound.v1,
  * key `channelId:externalChatId`). The envelope carries accountId and channelId. `text` may be empty only when
- * there are attachments.
+ * there are attachments or a template.
  */
 export class OutboundMessageData {
   /** Our message id (messages.id); the connector reports its status against it on channels.status.v1. */
@@ -88,9 +111,9 @@ export class OutboundMessageData {
     name: 'textOrAttachments',
     validator: {
       validate: (value: unknown, args?: ValidationArguments) =>
-        (args !== undefined && hasAttachments(args.object as OutboundMessageData)) ||
+        (args !== undefined && (hasAttachments(args.object as OutboundMessageData) || hasTemplate(args.object as OutboundMessageData))) ||
         (typeof value === 'string' && value.trim().length > 0),
-      defaultMessage: () => 'text must not be blank when there are no attachments',
+      defaultMessage: () => 'text must not be blank when there are no attachments or template',
     },
   })
   text: string;
@@ -107,4 +130,11 @@ export class OutboundMessageData {
   @IsNotEmpty()
   @MaxLength(LIMITS.id)
   replyToExternalMessageId?: string;
+
+  /** An approved template to send (WhatsApp, DESIGN §4); `text` may then be empty (it holds a preview for the CRM). */
+  @Optional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => OutboundTemplate)
+  template?: OutboundTemplate;
 }

@@ -13,7 +13,7 @@ import {
 import {
   CHANNEL_HEALTH_STATUSES,
   CHANNEL_STATUSES,
-  CHANNEL_TYPES,
+  sqlChannelType,
   sqlIn,
   type ChannelHealthStatus,
   type ChannelStatus,
@@ -30,7 +30,7 @@ import { IntegrationEntity } from './integration.entity';
  * old channel is deleted.
  */
 @Entity({ name: 'channels' })
-@Check('ck_channels_type', sqlIn('type', CHANNEL_TYPES))
+@Check('ck_channels_type', sqlChannelType('type'))
 @Check('ck_channels_status', sqlIn('status', CHANNEL_STATUSES))
 @Check('ck_channels_health_status', sqlIn('health_status', CHANNEL_HEALTH_STATUSES))
 @Index('uq_channels_account_type_credential', ['accountId', 'type', 'credentialFingerprint'], {
@@ -80,6 +80,13 @@ export class ChannelEntity {
   @ForeignKey(() => IntegrationEntity, { name: 'fk_channels_integration', onDelete: 'SET NULL' })
   @Column({ name: 'integration_id', type: 'uuid', nullable: true })
   integrationId: string | null;
+
+  /**
+   * When the channel was linked to its integration (only later events are forwarded). Set by a database trigger
+   * whenever integration_id is set or changed (migration IntegrationSync), so no writer can forget it.
+   */
+  @Column({ name: 'integration_linked_at', type: 'timestamptz', nullable: true })
+  integrationLinkedAt: Date | null;
 
   // --- routing (wizard step 2) ---
   @ForeignKey(() => FunnelEntity, { name: 'fk_channels_funnel', onDelete: 'SET NULL' })

@@ -9,18 +9,20 @@ import {
   Unique,
   UpdateDateColumn,
 } from 'typeorm';
-import { CHANNEL_TYPES, CLIENT_MATCH_RULES, sqlIn, type ChannelType, type ClientMatchRule } from '../enums';
+import { CLIENT_MATCH_RULES, sqlChannelType, sqlIn, type ChannelType, type ClientMatchRule } from '../enums';
 import { AccountEntity } from './account.entity';
 import { ChannelEntity } from './channel.entity';
 import { ClientEntity } from './client.entity';
 
 /** A platform user (channel + external user id) linked to a client. Unique per (channel, external user). */
 @Entity({ name: 'client_identities' })
-@Check('ck_client_identities_channel_type', sqlIn('channel_type', CHANNEL_TYPES))
+@Check('ck_client_identities_channel_type', sqlChannelType('channel_type'))
 @Check('ck_client_identities_match_rule', sqlIn('match_rule', CLIENT_MATCH_RULES))
 @Unique('uq_client_identities_channel_external_user', ['channelId', 'externalUserId'])
 // (account_id, channel_type, lower(username)) — an expression index, created by the migration only.
 @Index('idx_client_identities_account_type_username', { synchronize: false })
+// Possible duplicates of a client (GET /clients/:id): other identities of the account with the same phone.
+@Index('idx_client_identities_account_phone', ['accountId', 'phoneE164'])
 export class ClientIdentityEntity {
   @PrimaryGeneratedColumn('uuid', { name: 'id', primaryKeyConstraintName: 'pk_client_identities' })
   id: string;

@@ -19,6 +19,10 @@ export class ClientEntity {
   @Column({ name: 'phone_e164', type: 'text', nullable: true })
   phoneE164: string | null;
 
+  /** The phone came from the platform as the person's own (DESIGN §7.2); only a verified phone matches a sender. */
+  @Column({ name: 'phone_verified', type: 'boolean', default: false })
+  phoneVerified: boolean;
+
   @Column({ name: 'email', type: 'text', nullable: true })
   email: string | null;
 

@@ -228,7 +228,9 @@ describe('entities and database constraints (real PostgreSQL)', () => {
   it('CHECK constraints reject unknown enum values and a status that does not fit the direction', async () => {
     const { account, channel, dialog } = await seed();
     const bad = [
-      () => m.insert(ChannelEntity, { accountId: account.id, type: 'icq' as never, name: 'x' }),
+      // Channel types: the list is the contracts' (writers validate it); the database rejects what is no type at all.
+      () => m.insert(ChannelEntity, { accountId: account.id, type: 'Telegram bot' as never, name: 'x' }),
+      () => m.insert(ChannelEntity, { accountId: account.id, type: '' as never, name: 'x' }),
       () => m.insert(ChannelEntity, { accountId: account.id, type: 'vk', name: 'x', status: 'paused' as never }),
       () => m.insert(DialogEntity, { accountId: account.id, channelId: channel.id, externalChatId: 'z', status: 'x' as never }),
       () => m.update(DialogEntity, { id: dialog.id }, { unreadCount: -1 }),

@@ -62,6 +62,10 @@ export class DialogEntity {
   @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
   closedAt: Date | null;
 
+  /** Platform extras of the conversation (the Avito listing `{ item }`), from its inbound messages. */
+  @Column({ name: 'context', type: 'jsonb', nullable: true })
+  context: Record<string, unknown> | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

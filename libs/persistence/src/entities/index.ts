@@ -1,35 +1,51 @@
 import { AccountEntity } from './account.entity';
+import { AvitoAccessTokenEntity } from './avito-access-token.entity';
 import { ChannelEntity } from './channel.entity';
 import { ClientIdentityEntity } from './client-identity.entity';
 import { ClientEntity } from './client.entity';
 import { DialogEntity } from './dialog.entity';
+import { EventTicketEntity } from './event-ticket.entity';
 import { FunnelStageEntity } from './funnel-stage.entity';
 import { FunnelEntity } from './funnel.entity';
+import { IntegrationRateLimitEntity } from './integration-rate-limit.entity';
 import { IntegrationSyncJobEntity } from './integration-sync-job.entity';
 import { IntegrationEntity } from './integration.entity';
 import { LeadEntity } from './lead.entity';
+import { LiveEventEntity } from './live-event.entity';
 import { MessageRevisionEntity } from './message-revision.entity';
 import { MessageEntity } from './message.entity';
+import { OutboundDeliveryEntity } from './outbound-delivery.entity';
 import { OutboxEntity } from './outbox.entity';
 import { ProcessedEventEntity } from './processed-event.entity';
 import { TelegramAlbumPartEntity } from './telegram-album-part.entity';
+import { VkMessagePermissionEntity } from './vk-message-permission.entity';
+import { VkSendRandomIdEntity } from './vk-send-random-id.entity';
+import { VkSendSequenceEntity } from './vk-send-sequence.entity';
 
 export {
   AccountEntity,
+  AvitoAccessTokenEntity,
   ChannelEntity,
   ClientEntity,
   ClientIdentityEntity,
   DialogEntity,
+  EventTicketEntity,
   FunnelEntity,
   FunnelStageEntity,
   IntegrationEntity,
+  IntegrationRateLimitEntity,
   IntegrationSyncJobEntity,
   LeadEntity,
+  LiveEventEntity,
   MessageEntity,
   MessageRevisionEntity,
+  OutboundDeliveryEntity,
   OutboxEntity,
   ProcessedEventEntity,
   TelegramAlbumPartEntity,
+  VkMessagePermissionEntity,
+  VkSendRandomIdEntity,
+  VkSendSequenceEntity,
 };
 export type { MessageAttachment } from './message.entity';
 
@@ -47,6 +63,14 @@ export const ALL_ENTITIES = [
   MessageRevisionEntity,
   OutboxEntity,
   IntegrationSyncJobEntity,
+  IntegrationRateLimitEntity,
   ProcessedEventEntity,
   TelegramAlbumPartEntity,
+  LiveEventEntity,
+  EventTicketEntity,
+  OutboundDeliveryEntity,
+  AvitoAccessTokenEntity,
+  VkSendSequenceEntity,
+  VkSendRandomIdEntity,
+  VkMessagePermissionEntity,
 ];

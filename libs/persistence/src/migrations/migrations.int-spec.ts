@@ -6,20 +6,28 @@ import { createTestDatabase, type TestDatabase } from '../testing/test-database'
 
 const DATA_TABLES = [
   'accounts',
+  'avito_access_tokens',
   'channels',
   'client_identities',
   'clients',
   'dialogs',
+  'event_tickets',
   'funnel_stages',
   'funnels',
+  'integration_rate_limits',
   'integration_sync_jobs',
   'integrations',
   'leads',
+  'live_events',
   'message_revisions',
   'messages',
+  'outbound_deliveries',
   'outbox',
   'processed_events',
   'telegram_album_parts',
+  'vk_message_permissions',
+  'vk_send_random_ids',
+  'vk_send_sequences',
 ];
 
 describe('migrations (real PostgreSQL)', () => {

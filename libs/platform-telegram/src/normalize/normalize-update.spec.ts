@@ -145,11 +145,13 @@ describe('normalizeTelegramUpdate', () => {
     expect(m.kind).toBe('contact');
     expect(m.contact).toEqual({ phone: '79161234567', firstName: 'Иван', externalUserId: '777' });
     expect(m.sender.phone).toBeUndefined();
+    expect(m.sender.phoneVerified).toBeUndefined();
   });
 
-  it("contact with the user's own number sets the sender's phone", () => {
+  it("contact with the user's own number sets the sender's phone, verified", () => {
     const m = normalized(update({ contact: { phone_number: '+7 916 123-45-67', first_name: 'Анна', last_name: 'Петрова', user_id: USER.id } }));
     expect(m.sender.phone).toBe('+7 916 123-45-67');
+    expect(m.sender.phoneVerified).toBe(true);
     expect(m.contact).toEqual({ phone: '+7 916 123-45-67', firstName: 'Анна', lastName: 'Петрова', externalUserId: String(USER.id) });
   });
 

@@ -1,4 +1,5 @@
 import type { AttachmentKind, InboundAttachment, InboundContact, InboundLocation, InboundMessageData, MessageKind } from '@crm/contracts';
+import { foreignKind } from '@crm/connector-kit';
 import { telegramMessageIdOf, telegramMessageKey } from './message-id';
 import type { TgFile, TgMessage, TgUpdate } from './telegram-update';
 
@@ -81,7 +82,8 @@ export function normalizeTelegramUpdate(update: TgUpdate & { update_id: number }
       externalUserId: String(from?.id ?? chat.id),
       ...(displayName ? { displayName } : {}),
       ...(username ? { username } : {}),
-      ...(sharedOwnNumber ? { phone: content.contact!.phone } : {}),
+      // The user's own contact (contact.user_id == from.id): Telegram vouches for the number (DESIGN §7.2).
+      ...(sharedOwnNumber ? { phone: content.contact!.phone, phoneVerified: true } : {}),
     },
     kind: content.kind,
     ...(content.text !== undefined ? { text: content.text } : {}),
@@ -197,9 +199,10 @@ function contentOf(m: TgMessage): Content {
     const content = extract(m);
     if (content) return content;
   }
+  // A kind outside DESIGN §6 (poll, dice, game, story…): the kit's one table decides (text or unsupported + context).
   const telegramKind = Object.keys(m).find((k) => !IGNORED_KEYS.has(k)) ?? 'empty';
-  const caption = str(m.caption)?.slice(0, TEXT);
-  return { kind: 'unsupported', attachments: [], ...(caption ? { text: caption } : {}), telegramKind };
+  const foreign = foreignKind('telegram', telegramKind, { text: str(m.caption)?.slice(0, TEXT) });
+  return { kind: foreign.kind, attachments: [], ...(foreign.text !== undefined ? { text: foreign.text } : {}), telegramKind };
 }
 
 function fileContent(

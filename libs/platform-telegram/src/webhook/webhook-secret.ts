@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { secretsEqual } from '@crm/connector-kit';
 
 /** What setWebhook accepts as `secret_token`: 1–256 characters of A-Z a-z 0-9 _ - (PLATFORMS.md §1). */
 export const TELEGRAM_SECRET_TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
@@ -17,13 +18,9 @@ export function deriveWebhookSecret(secretsKey: Buffer, channelId: string): stri
 }
 
 /**
- * Compares the header Telegram sent with the expected secret in constant time: timingSafeEqual over the bytes, whose
- * running time depends only on the length — and a secret's length is no secret (Telegram's alphabet is fixed; ours
- * are 43 characters). A missing, repeated or over-long header never matches.
+ * Compares the header Telegram sent with the expected secret in constant time (the kit's secretsEqual): a missing,
+ * repeated or over-long header never matches.
  */
 export function secretTokenMatches(expected: string, received: string | string[] | undefined): boolean {
-  if (typeof received !== 'string' || received.length === 0 || received.length > 256) return false;
-  const a = Buffer.from(expected, 'utf8');
-  const b = Buffer.from(received, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
+  return secretsEqual(expected, received);
 }

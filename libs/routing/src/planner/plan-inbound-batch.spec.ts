@@ -1,6 +1,6 @@
 import { decodeEnvelope, createEnvelope, encodeEnvelope, CrmEventData } from '@crm/contracts';
 import type { RoutingSettings } from '../rules/routing-settings';
-import { leadCandidatesFor, lookupRequestFor, planInboundBatch, prepareInbound } from './plan-inbound-batch';
+import { leadCandidatesFor, lookupRequestFor, planInboundBatch, prepareInbound, verifiedPhoneTargetsFor } from './plan-inbound-batch';
 import {
   chatRef,
   identityRef,
@@ -47,7 +47,8 @@ function inbound(overrides: Partial<InboundInput> = {}): PreparedInbound {
     externalChatId: 'chat-1',
     externalMessageId: 'm-1',
     event: 'new',
-    sender: { externalUserId: 'u-1', displayName: 'Иван', phone: '8 (900) 123-45-67', username: 'Ivan' },
+    // A Telegram contact the sender shared about themselves: a verified phone.
+    sender: { externalUserId: 'u-1', displayName: 'Иван', phone: '8 (900) 123-45-67', phoneVerified: true, username: 'Ivan' },
     kind: 'text',
     text: 'Здравствуйте',
     attachments: [],
@@ -68,6 +69,8 @@ function lookups(overrides: Partial<{ [K in keyof RoutingLookups]: Map<string, a
     phoneClients: new Map(),
     usernameClients: new Map(),
     openLeads: new Map(),
+    identityPhones: new Map(),
+    clientPhones: new Map(),
     ...overrides,
   };
 }
@@ -125,7 +128,7 @@ describe('planInboundBatch — the routing table (160 rows)', () => {
   it.each(TABLE.map((r) => [label(r.t), r.withFunnel ? 'funnel' : 'no funnel', r.situation, r]))('%s, %s, %s', (_l, _f, _s, row) => {
     const { t, withFunnel, situation } = row as (typeof TABLE)[number];
     const settings = { ...t, funnelId: withFunnel ? FUNNEL : null, stageId: withFunnel ? STAGE : null };
-    const item = inbound({ sender: { externalUserId: 'u-1', displayName: 'Иван', phone: '8 (900) 123-45-67' } });
+    const item = inbound({ sender: { externalUserId: 'u-1', displayName: 'Иван', phone: '8 (900) 123-45-67', phoneVerified: true } });
     // The database as the service would load it: the phone lookup is offered even when auto-match is off, to prove
     // the planner itself ignores it then.
     const state = lookups({
@@ -145,7 +148,7 @@ describe('planInboundBatch — the routing table (160 rows)', () => {
       expect(plan.clients).toEqual([]);
       expect(plan.identities).toEqual([]);
     } else if (expected.client === 'new') {
-      expect(plan.clients).toEqual([{ id: update.clientId, accountId: ACCOUNT, name: 'Иван', phoneE164: '+79001234567' }]);
+      expect(plan.clients).toEqual([{ id: update.clientId, accountId: ACCOUNT, name: 'Иван', phoneE164: '+79001234567', phoneVerified: true }]);
       expect(plan.identities).toEqual([expect.objectContaining({ clientId: update.clientId, matchRule: 'created', phoneE164: '+79001234567', externalUserId: 'u-1' })]);
     } else {
       expect(update.clientId).toBe(KNOWN_CLIENT);
@@ -236,7 +239,7 @@ describe('planInboundBatch — conversations, batches, edits and deletes', () =>
     });
     const items = [
       inbound(),
-      inbound({ channelId: OTHER_CHANNEL, channelType: 'whatsapp', externalChatId: '79001234567', sender: { externalUserId: '79001234567', phone: '79001234567' } }),
+      inbound({ channelId: OTHER_CHANNEL, channelType: 'whatsapp', externalChatId: '79001234567', sender: { externalUserId: '79001234567', phone: '79001234567', phoneVerified: true } }),
     ];
     const plan = planInboundBatch({ items, channels: new Map([[CHANNEL, everything], [OTHER_CHANNEL, other]]), lookups: state, newId: ids() });
     expect(plan.clients).toHaveLength(1);
@@ -327,5 +330,144 @@ describe('lookupRequestFor / leadCandidatesFor', () => {
     const found = { identityClients: new Map(), phoneClients: new Map([[phoneRef(ACCOUNT, '+79001234567'), 'phone-client']]), usernameClients: new Map() };
     expect(leadCandidatesFor(items, new Map([[CHANNEL, channel({ findExistingLead: true })]]), dialogs, found)).toEqual(['closed-dialog-client', 'phone-client']);
     expect(leadCandidatesFor(items, new Map([[CHANNEL, channel({ findExistingLead: false })]]), dialogs, found)).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// DESIGN §7.2: only a verified phone matches; a verified phone that arrives later joins the identity and the client.
+
+const PHONE_SPELLINGS = ['89001234567', '79001234567', '+79001234567', '8 900 123 45 67', '8-900-123-45-67', '8 (900) 123-45-67', '+7 (900) 123-45-67', '7 900 123-45-67'];
+
+describe('planInboundBatch — verified and unverified phones', () => {
+  const matching = channel({ autoMatchClient: true, createClientOnFirstMessage: true, createLeadOnFirstMessage: true, findExistingLead: true });
+  const seeded = () =>
+    lookups({
+      phoneClients: new Map([[phoneRef(ACCOUNT, '+79001234567'), KNOWN_CLIENT]]),
+      openLeads: new Map([[KNOWN_CLIENT, OPEN_LEAD]]),
+    });
+
+  it.each(PHONE_SPELLINGS.flatMap((phone) => [[phone, true] as const, [phone, false] as const, [phone, undefined] as const]))(
+    '%j with phoneVerified %p: verified matches the client with that phone, otherwise a new client keeps the phone as given',
+    (phone, phoneVerified) => {
+      const item = inbound({ sender: { externalUserId: 'u-1', displayName: 'Гость', phone, ...(phoneVerified === undefined ? {} : { phoneVerified }) } });
+      const channels = new Map([[CHANNEL, matching]]);
+      const request = lookupRequestFor([item], channels, seeded().dialogs, new Set());
+      const plan = planInboundBatch({ items: [item], channels, lookups: seeded(), newId: ids() });
+      const [update] = plan.dialogUpdates;
+      if (phoneVerified === true) {
+        expect(request.phones).toEqual([{ accountId: ACCOUNT, phoneE164: '+79001234567' }]);
+        expect(request.lockKeys).toContain(`phone:${ACCOUNT}:+79001234567`);
+        expect(update).toMatchObject({ clientId: KNOWN_CLIENT, leadId: OPEN_LEAD });
+        expect(plan.clients).toEqual([]);
+        expect(plan.identities).toEqual([expect.objectContaining({ matchRule: 'phone', phoneE164: '+79001234567' })]);
+      } else {
+        expect(request.phones).toEqual([]);
+        expect(request.lockKeys.some((k) => k.startsWith('phone:'))).toBe(false);
+        expect(plan.clients).toEqual([{ id: update.clientId, accountId: ACCOUNT, name: 'Гость', phoneE164: '+79001234567', phoneVerified: false }]);
+        expect(update.clientId).not.toBe(KNOWN_CLIENT);
+        // …and never the other client's lead: a new one for the new client.
+        expect(update.leadId).not.toBe(OPEN_LEAD);
+        expect(plan.leads).toEqual([expect.objectContaining({ clientId: update.clientId })]);
+        expect(plan.events.map((e) => e.data.kind)).not.toContain('client.matched');
+      }
+    },
+  );
+
+  it('an unverified phone offers no lead candidate of the client that has it', () => {
+    const item = inbound({ sender: { externalUserId: 'u-1', phone: '89001234567', phoneVerified: false } });
+    const found = { identityClients: new Map(), phoneClients: new Map([[phoneRef(ACCOUNT, '+79001234567'), KNOWN_CLIENT]]), usernameClients: new Map() };
+    expect(leadCandidatesFor([item], new Map([[CHANNEL, matching]]), seeded().dialogs, found)).toEqual([]);
+    expect(leadCandidatesFor([inbound()], new Map([[CHANNEL, matching]]), seeded().dialogs, found)).toEqual([KNOWN_CLIENT]);
+  });
+
+  it('a client created from a typed phone is matched by no later sender of the batch, verified or not', () => {
+    const dialogs = new Map([1, 2, 3].map((n) => [chatRef(CHANNEL, `chat-${n}`), newDialog({ id: `d-${n}` })] as const));
+    const items = [
+      inbound({ externalChatId: 'chat-1', externalMessageId: 'm-1', sender: { externalUserId: 'visitor', phone: '89001234567', phoneVerified: false } }),
+      inbound({ externalChatId: 'chat-2', externalMessageId: 'm-2', sender: { externalUserId: 'owner', phone: '+79001234567', phoneVerified: true } }),
+      inbound({ externalChatId: 'chat-3', externalMessageId: 'm-3', sender: { externalUserId: 'another-visitor', phone: '89001234567' } }),
+    ];
+    const plan = planInboundBatch({ items, channels: new Map([[CHANNEL, matching]]), lookups: lookups({ dialogs }), newId: ids() });
+    expect(plan.clients.map((c) => c.phoneVerified)).toEqual([false, true, false]);
+    expect(new Set(plan.dialogUpdates.map((d) => d.clientId)).size).toBe(3);
+    expect(plan.identities.map((i) => i.matchRule)).toEqual(['created', 'created', 'created']);
+  });
+
+  describe('a verified phone after the first message', () => {
+    const known = (clientPhone: { phoneE164: string | null; verified: boolean }, identityPhone: string | null = null) =>
+      lookups({
+        dialogs: new Map([[chatRef(CHANNEL, 'chat-1'), newDialog({ created: false, clientId: KNOWN_CLIENT, leadId: OPEN_LEAD })]]),
+        identityPhones: new Map([[identityRef(CHANNEL, 'u-1'), identityPhone]]),
+        clientPhones: new Map([[KNOWN_CLIENT, clientPhone]]),
+      });
+    const contact = (phone: string) =>
+      inbound({ externalMessageId: 'contact', kind: 'contact', contact: { phone }, sender: { externalUserId: 'u-1', phone, phoneVerified: true } });
+
+    it.each(PHONE_SPELLINGS)('%j: joins the identity and the client that has no phone', (phone) => {
+      const plan = planInboundBatch({ items: [contact(phone)], channels: new Map([[CHANNEL, channel()]]), lookups: known({ phoneE164: null, verified: false }), newId: ids() });
+      expect(plan.identityPhones).toEqual([{ channelId: CHANNEL, externalUserId: 'u-1', phoneE164: '+79001234567' }]);
+      expect(plan.clientPhones).toEqual([{ accountId: ACCOUNT, clientId: KNOWN_CLIENT, phoneE164: '+79001234567' }]);
+      expect(plan.clients).toEqual([]);
+      expect(plan.dialogUpdates[0]).toMatchObject({ clientId: KNOWN_CLIENT, leadId: OPEN_LEAD });
+    });
+
+    it.each([
+      ['the client has another phone: kept, the identity still learns the new one', { phoneE164: '+79990000000', verified: true }, null, true, false],
+      ['the client has it unverified: now verified', { phoneE164: '+79001234567', verified: false }, null, true, true],
+      ['the client has it verified: nothing for the client', { phoneE164: '+79001234567', verified: true }, null, true, false],
+      ['the identity has it already: nothing for the identity', { phoneE164: null, verified: false }, '+79001234567', false, true],
+    ] as const)('%s', (_name, clientPhone, identityPhone, identityUpdated, clientUpdated) => {
+      const plan = planInboundBatch({ items: [contact('89001234567')], channels: new Map([[CHANNEL, channel()]]), lookups: known(clientPhone, identityPhone), newId: ids() });
+      expect(plan.identityPhones).toHaveLength(identityUpdated ? 1 : 0);
+      expect(plan.clientPhones).toEqual(clientUpdated ? [{ accountId: ACCOUNT, clientId: KNOWN_CLIENT, phoneE164: '+79001234567' }] : []);
+    });
+
+    it('an unverified phone after the first message changes neither; a redelivered contact changes nothing', () => {
+      const typed = inbound({ externalMessageId: 'typed', sender: { externalUserId: 'u-1', phone: '89001234567', phoneVerified: false } });
+      const unverified = planInboundBatch({ items: [typed], channels: new Map([[CHANNEL, channel()]]), lookups: known({ phoneE164: null, verified: false }), newId: ids() });
+      expect([unverified.identityPhones, unverified.clientPhones]).toEqual([[], []]);
+      const state = { ...known({ phoneE164: null, verified: false }), messages: new Map([[messageRef(CHANNEL, 'contact'), { id: 'x', dialogId: DIALOG, text: null, attachments: [], editedAt: null, deletedAt: null }]]) };
+      const redelivered = planInboundBatch({ items: [contact('89001234567')], channels: new Map([[CHANNEL, channel()]]), lookups: state, newId: ids() });
+      expect([redelivered.identityPhones, redelivered.clientPhones, redelivered.skipped]).toEqual([[], [], [{ index: 0, reason: 'duplicate' }]]);
+    });
+
+    it('twice in one batch: written once; the phone then matches a later sender of the batch', () => {
+      const dialogs = new Map([
+        [chatRef(CHANNEL, 'chat-1'), newDialog({ created: false, clientId: KNOWN_CLIENT })],
+        [chatRef(OTHER_CHANNEL, 'wa-1'), newDialog({ id: 'd-wa' })],
+      ]);
+      const state = lookups({ dialogs, identityPhones: new Map([[identityRef(CHANNEL, 'u-1'), null]]), clientPhones: new Map([[KNOWN_CLIENT, { phoneE164: null, verified: false }]]) });
+      const wa = inbound({ channelId: OTHER_CHANNEL, channelType: 'whatsapp', externalChatId: 'wa-1', externalMessageId: 'wa', sender: { externalUserId: '79001234567', phone: '79001234567', phoneVerified: true } });
+      const items = [contact('89001234567'), { ...contact('+7 900 123-45-67'), externalMessageId: 'again' }, wa];
+      const channels = new Map([[CHANNEL, channel()], [OTHER_CHANNEL, { ...matching, id: OTHER_CHANNEL, type: 'whatsapp' as const }]]);
+      const plan = planInboundBatch({ items, channels, lookups: state, newId: ids() });
+      expect(plan.identityPhones).toHaveLength(1);
+      expect(plan.clientPhones).toHaveLength(1);
+      expect(plan.identities).toEqual([expect.objectContaining({ channelId: OTHER_CHANNEL, clientId: KNOWN_CLIENT, matchRule: 'phone' })]);
+    });
+  });
+
+  it('verifiedPhoneTargetsFor: identities and candidate clients of new events with a verified phone only', () => {
+    const dialogs = new Map([
+      [chatRef(CHANNEL, 'chat-1'), newDialog({ created: false, clientId: 'dialog-client' })],
+      [chatRef(CHANNEL, 'chat-2'), newDialog({ id: 'd2' })],
+      [chatRef(CHANNEL, 'chat-3'), newDialog({ id: 'd3' })],
+    ]);
+    const items = [
+      inbound(),
+      inbound({ externalChatId: 'chat-2', externalMessageId: 'm-2', sender: { externalUserId: 'u-2', phone: '+79001234567', phoneVerified: true, username: 'Ivan' } }),
+      inbound({ externalChatId: 'chat-3', externalMessageId: 'm-3', sender: { externalUserId: 'u-3', phone: '+79001234567' } }),
+      inbound({ externalMessageId: 'm-stored' }),
+      inbound({ event: 'edit', externalMessageId: 'm-edit' }),
+    ];
+    const found = { identityClients: new Map([[identityRef(CHANNEL, 'u-2'), 'identity-client']]), usernameClients: new Map([[usernameRef(ACCOUNT, 'telegram', 'ivan'), 'username-client']]) };
+    expect(verifiedPhoneTargetsFor(items, dialogs, new Set([messageRef(CHANNEL, 'm-stored')]), found)).toEqual({
+      identities: [
+        { channelId: CHANNEL, externalUserId: 'u-1' },
+        { channelId: CHANNEL, externalUserId: 'u-2' },
+      ],
+      clients: ['dialog-client', 'identity-client', 'username-client'].map((clientId) => ({ accountId: ACCOUNT, clientId })),
+    });
+    expect(verifiedPhoneTargetsFor([items[2]], dialogs, new Set(), found)).toEqual({ identities: [], clients: [] });
   });
 });

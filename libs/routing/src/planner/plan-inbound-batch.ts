@@ -22,7 +22,14 @@ import {
 } from './routing-model';
 
 export function prepareInbound(input: InboundInput): PreparedInbound {
-  return { ...input, phoneE164: normalizePhone(input.sender.phone), username: normalizeUsername(input.sender.username) };
+  const phoneE164 = normalizePhone(input.sender.phone);
+  return {
+    ...input,
+    phoneE164,
+    // Only the platform's word makes a phone verified (DESIGN §7.2): absent, null or false is unverified.
+    verifiedPhoneE164: input.sender.phoneVerified === true ? phoneE164 : null,
+    username: normalizeUsername(input.sender.username),
+  };
 }
 
 /** How the sender is called in a new client's name and a new lead's title. */
@@ -32,6 +39,18 @@ export function senderTitle(item: PreparedInbound): string {
   if (item.username) return `@${item.username}`;
   if (item.phoneE164) return item.phoneE164;
   return `${item.channelType} ${item.sender.externalUserId}`;
+}
+
+/**
+ * A new lead's title: the listing the conversation is about when the message carries one in `context.item.title`
+ * (Avito u2i chats → "Avito: <item title>"; any type may send it), else the sender and the channel.
+ */
+export function leadTitle(item: PreparedInbound, channelName: string): string {
+  const listing = (item.context?.item as { title?: unknown } | undefined)?.title;
+  if (typeof listing === 'string' && listing.trim() !== '') {
+    return `${item.channelType.charAt(0).toUpperCase()}${item.channelType.slice(1)}: ${listing.trim()}`;
+  }
+  return `${senderTitle(item)} — ${channelName}`;
 }
 
 interface WorkingDialog extends DialogSnapshot {
@@ -74,6 +93,8 @@ export function planInboundBatch(args: {
   const plan: RoutingPlan = {
     clients: [],
     identities: [],
+    identityPhones: [],
+    clientPhones: [],
     leads: [],
     messages: [],
     messageUpdates: [],
@@ -88,6 +109,8 @@ export function planInboundBatch(args: {
   const phoneClients = new Map(lookups.phoneClients);
   const usernameClients = new Map(lookups.usernameClients);
   const openLeads = new Map(lookups.openLeads);
+  const identityPhones = new Map(lookups.identityPhones);
+  const clientPhones = new Map(lookups.clientPhones);
 
   const dialogOf = (item: PreparedInbound): WorkingDialog => {
     const ref = chatRef(item.channelId, item.externalChatId);
@@ -124,6 +147,26 @@ export function planInboundBatch(args: {
 
   const event = (item: PreparedInbound, data: CrmEventData): void => {
     plan.events.push({ accountId: item.accountId, channelId: item.channelId, occurredAt: item.sentAt, data });
+  };
+
+  /**
+   * DESIGN §7.2, a verified phone that arrives after the client was found (a Telegram contact shared later): it goes
+   * to the sender's identity, and to the dialog's client when that client has no phone (or has this one unverified).
+   * Nothing is merged: another client with the same phone shows up as a possible duplicate of this one.
+   */
+  const addVerifiedPhone = (item: PreparedInbound, clientId: string | null): void => {
+    const phone = item.verifiedPhoneE164;
+    if (!phone) return;
+    const identity = identityRef(item.channelId, item.sender.externalUserId);
+    if (identityPhones.has(identity) && identityPhones.get(identity) !== phone) {
+      plan.identityPhones.push({ channelId: item.channelId, externalUserId: item.sender.externalUserId, phoneE164: phone });
+      identityPhones.set(identity, phone);
+    }
+    const stored = clientId ? clientPhones.get(clientId) : undefined;
+    if (!clientId || !stored || (stored.phoneE164 !== null && (stored.phoneE164 !== phone || stored.verified))) return;
+    plan.clientPhones.push({ accountId: item.accountId, clientId, phoneE164: phone });
+    clientPhones.set(clientId, { phoneE164: phone, verified: true });
+    if (!phoneClients.has(phoneRef(item.accountId, phone))) phoneClients.set(phoneRef(item.accountId, phone), clientId);
   };
 
   items.forEach((item, index) => {
@@ -196,14 +239,17 @@ export function planInboundBatch(args: {
     if (!dialog.clientId) {
       const decision = decideClient(settings, {
         identityClientId: identityClients.get(identityRef(item.channelId, item.sender.externalUserId)) ?? null,
-        phoneClientId: item.phoneE164 ? phoneClients.get(phoneRef(item.accountId, item.phoneE164)) ?? null : null,
+        // Only a verified phone matches an existing client (DESIGN §7.2).
+        phoneClientId: item.verifiedPhoneE164 ? phoneClients.get(phoneRef(item.accountId, item.verifiedPhoneE164)) ?? null : null,
         usernameClientId: item.username ? usernameClients.get(usernameRef(item.accountId, item.channelType, item.username)) ?? null : null,
       });
       if (decision.action !== 'none') {
         let clientId: string;
         if (decision.action === 'create') {
           clientId = newId();
-          plan.clients.push({ id: clientId, accountId: item.accountId, name: senderTitle(item), phoneE164: item.phoneE164 });
+          const phoneVerified = item.verifiedPhoneE164 !== null;
+          plan.clients.push({ id: clientId, accountId: item.accountId, name: senderTitle(item), phoneE164: item.phoneE164, phoneVerified });
+          clientPhones.set(clientId, { phoneE164: item.phoneE164, verified: phoneVerified });
           event(item, { kind: 'client.created', dialogId: dialog.id, clientId });
         } else {
           clientId = decision.clientId;
@@ -223,9 +269,10 @@ export function planInboundBatch(args: {
             matchRule: decision.rule,
           });
           identityClients.set(identityRef(item.channelId, item.sender.externalUserId), clientId);
-          // Later senders of this batch match the new identity's phone/username like a stored one (oldest wins).
-          if (item.phoneE164 && !phoneClients.has(phoneRef(item.accountId, item.phoneE164))) {
-            phoneClients.set(phoneRef(item.accountId, item.phoneE164), clientId);
+          identityPhones.set(identityRef(item.channelId, item.sender.externalUserId), item.phoneE164);
+          // Later senders of this batch match the new identity's verified phone/username like a stored one (oldest wins).
+          if (item.verifiedPhoneE164 && !phoneClients.has(phoneRef(item.accountId, item.verifiedPhoneE164))) {
+            phoneClients.set(phoneRef(item.accountId, item.verifiedPhoneE164), clientId);
           }
           if (item.username && !usernameClients.has(usernameRef(item.accountId, item.channelType, item.username))) {
             usernameClients.set(usernameRef(item.accountId, item.channelType, item.username), clientId);
@@ -234,6 +281,7 @@ export function planInboundBatch(args: {
         dialog.clientId = clientId;
       }
     }
+    addVerifiedPhone(item, dialog.clientId);
 
     const lead = decideLead(settings, {
       conversationStarts,
@@ -252,7 +300,7 @@ export function planInboundBatch(args: {
         stageId: lead.stageId,
         channelId: item.channelId,
         dialogId: dialog.id,
-        title: `${senderTitle(item)} — ${channel.name}`,
+        title: leadTitle(item, channel.name),
       });
       if (dialog.clientId) openLeads.set(dialog.clientId, leadId);
       dialog.leadId = leadId;
@@ -319,7 +367,7 @@ export function planInboundBatch(args: {
 export interface LookupRequest {
   /** (channelId, externalUserId) of senders whose dialog has no client yet. */
   identities: Array<{ channelId: string; externalUserId: string }>;
-  /** (accountId, phone) for auto-matching channels. */
+  /** (accountId, verified phone) for auto-matching channels. */
   phones: Array<{ accountId: string; phoneE164: string }>;
   /** (accountId, channelType, username) for auto-matching channels. */
   usernames: Array<{ accountId: string; channelType: string; username: string }>;
@@ -352,9 +400,11 @@ export function lookupRequestFor(
     identities.set(identityRef(item.channelId, item.sender.externalUserId), { channelId: item.channelId, externalUserId: item.sender.externalUserId });
     const mayWrite = settings.autoMatchClient || settings.createClientOnFirstMessage;
     if (mayWrite) locks.add(`identity:${item.channelId}:${item.sender.externalUserId}`);
-    if (item.phoneE164) {
-      if (settings.autoMatchClient) phones.set(phoneRef(item.accountId, item.phoneE164), { accountId: item.accountId, phoneE164: item.phoneE164 });
-      if (mayWrite) locks.add(`phone:${item.accountId}:${item.phoneE164}`);
+    // An unverified phone is never looked up, and never joins two senders: no lock on it either.
+    if (item.verifiedPhoneE164) {
+      const phoneE164 = item.verifiedPhoneE164;
+      if (settings.autoMatchClient) phones.set(phoneRef(item.accountId, phoneE164), { accountId: item.accountId, phoneE164 });
+      if (mayWrite) locks.add(`phone:${item.accountId}:${phoneE164}`);
     }
     if (item.username) {
       if (settings.autoMatchClient) {
@@ -386,10 +436,47 @@ export function leadCandidatesFor(
     const candidates = [
       dialog.clientId,
       found.identityClients.get(identityRef(item.channelId, item.sender.externalUserId)),
-      item.phoneE164 ? found.phoneClients.get(phoneRef(item.accountId, item.phoneE164)) : undefined,
+      item.verifiedPhoneE164 ? found.phoneClients.get(phoneRef(item.accountId, item.verifiedPhoneE164)) : undefined,
       item.username ? found.usernameClients.get(usernameRef(item.accountId, item.channelType, item.username)) : undefined,
     ];
     for (const c of candidates) if (c) clients.add(c);
   }
   return [...clients].sort();
+}
+
+/** What the service loads before planning so a verified phone can join the sender's identity and client. */
+export interface VerifiedPhoneTargets {
+  /** (channelId, externalUserId) of senders with a verified phone: their identity's stored phone (identityPhones). */
+  identities: Array<{ channelId: string; externalUserId: string }>;
+  /** Clients the phone may be added to (clientPhones): the dialog's, or the one its identity / username gives. */
+  clients: Array<{ accountId: string; clientId: string }>;
+}
+
+/**
+ * DESIGN §7.2, a verified phone arriving after the first message: for each new event with a verified phone, the
+ * sender's identity and the clients the dialog has or may get (other than by that very phone). Empty when no event of
+ * the batch carries a verified phone, so most batches load nothing more.
+ */
+export function verifiedPhoneTargetsFor(
+  items: readonly PreparedInbound[],
+  dialogs: ReadonlyMap<string, DialogSnapshot>,
+  storedMessages: ReadonlySet<string>,
+  found: Pick<RoutingLookups, 'identityClients' | 'usernameClients'>,
+): VerifiedPhoneTargets {
+  const identities = new Map<string, { channelId: string; externalUserId: string }>();
+  const clients = new Map<string, { accountId: string; clientId: string }>();
+  for (const item of items) {
+    if (item.event !== 'new' || !item.verifiedPhoneE164 || storedMessages.has(messageRef(item.channelId, item.externalMessageId))) continue;
+    const dialog = dialogs.get(chatRef(item.channelId, item.externalChatId));
+    if (!dialog) continue;
+    const identity = identityRef(item.channelId, item.sender.externalUserId);
+    identities.set(identity, { channelId: item.channelId, externalUserId: item.sender.externalUserId });
+    const candidates = [
+      dialog.clientId,
+      found.identityClients.get(identity),
+      item.username ? found.usernameClients.get(usernameRef(item.accountId, item.channelType, item.username)) : undefined,
+    ];
+    for (const clientId of candidates) if (clientId) clients.set(clientId, { accountId: item.accountId, clientId });
+  }
+  return { identities: [...identities.values()], clients: [...clients.values()].sort((a, b) => a.clientId.localeCompare(b.clientId)) };
 }

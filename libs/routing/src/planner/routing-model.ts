@@ -19,6 +19,8 @@ export interface InboundSenderInput {
   displayName?: string | null;
   username?: string | null;
   phone?: string | null;
+  /** The platform vouches that `phone` is the sender's own (DESIGN §7.2); absent or false = unverified. */
+  phoneVerified?: boolean | null;
 }
 
 /** One normalized inbound event (DESIGN §6) with the tenant and channel of its envelope. */
@@ -42,7 +44,10 @@ export interface InboundInput {
 
 /** An inbound event with the sender's phone (E.164) and username normalized once. */
 export interface PreparedInbound extends InboundInput {
+  /** The sender's phone, verified or not: stored on a new client and identity, shown, never matched unless verified. */
   phoneE164: string | null;
+  /** `phoneE164` when the platform vouches for it, else null: the only phone that matches or joins a client. */
+  verifiedPhoneE164: string | null;
   username: string | null;
 }
 
@@ -66,15 +71,26 @@ export interface MessageSnapshot {
   deletedAt: Date | null;
 }
 
+/** A client's stored phone, for the clients a verified phone may be added to. */
+export interface ClientPhoneSnapshot {
+  phoneE164: string | null;
+  verified: boolean;
+}
+
 /** What the database said, keyed with the *Ref helpers. */
 export interface RoutingLookups {
   dialogs: ReadonlyMap<string, DialogSnapshot>;
   messages: ReadonlyMap<string, MessageSnapshot>;
   identityClients: ReadonlyMap<string, string>;
+  /** (account, phone) → the oldest client with that phone *verified*. */
   phoneClients: ReadonlyMap<string, string>;
   usernameClients: ReadonlyMap<string, string>;
   /** clientId → its most recent open lead. */
   openLeads: ReadonlyMap<string, string>;
+  /** identityRef → the stored identity's phone, for senders with a verified phone (absent key = no identity). */
+  identityPhones: ReadonlyMap<string, string | null>;
+  /** clientId → its phone, for the clients a sender's verified phone may be added to (see verifiedPhoneTargetsFor). */
+  clientPhones: ReadonlyMap<string, ClientPhoneSnapshot>;
 }
 
 export interface NewClientRow {
@@ -82,6 +98,22 @@ export interface NewClientRow {
   accountId: string;
   name: string;
   phoneE164: string | null;
+  /** The phone came verified (only then does it ever match another sender). */
+  phoneVerified: boolean;
+}
+
+/** A verified phone for an identity that has none or another one (shared after the first message, DESIGN §7.2). */
+export interface IdentityPhoneRow {
+  channelId: string;
+  externalUserId: string;
+  phoneE164: string;
+}
+
+/** A verified phone for a client that had none, or had this one unverified. */
+export interface ClientPhoneRow {
+  accountId: string;
+  clientId: string;
+  phoneE164: string;
 }
 
 export interface NewIdentityRow {
@@ -173,6 +205,8 @@ export type SkipReason = 'duplicate' | 'unknown-target' | 'stale-edit' | 'alread
 export interface RoutingPlan {
   clients: NewClientRow[];
   identities: NewIdentityRow[];
+  identityPhones: IdentityPhoneRow[];
+  clientPhones: ClientPhoneRow[];
   leads: NewLeadRow[];
   messages: NewMessageRow[];
   messageUpdates: MessageUpdateRow[];

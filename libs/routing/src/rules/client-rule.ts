@@ -7,7 +7,10 @@ export type ClientMatchReason = 'identity' | 'phone' | 'username' | 'created';
 export interface ClientCandidates {
   /** The client already linked to the identity (channel, external user). */
   identityClientId: string | null;
-  /** A client of the account with the sender's normalized phone. */
+  /**
+   * A client of the account whose phone is verified and equals the sender's *verified* phone (null when the sender's
+   * phone is unverified: a typed phone never links the sender to someone else's client, DESIGN §7.2).
+   */
   phoneClientId: string | null;
   /** A client of the account with the sender's username on the same channel type. */
   usernameClientId: string | null;

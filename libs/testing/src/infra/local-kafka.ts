@@ -73,7 +73,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   writeFileSync(join(dir, 'server.properties'), serverProperties(join(dir, 'data'), port, controllerPort));
 
   if (!existsSync(join(dir, 'data', 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url');
+    const clusterId = newClusterId();
     await execFileAsync('java', [
       `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`,
       '-cp', classpath, 'kafka.tools.StorageTool', 'format', '--ignore-formatted',
@@ -193,3 +193,14 @@ const LOG4J2 = [
   'logger.server.level = INFO',
   '',
 ].join('\n');
+
+/**
+ * A KRaft cluster id: 16 random bytes, base64url (Kafka's Uuid form). One that starts with '-' would be read by the
+ * storage tool's argument parser as an option (1 run in 64 failed to format), so such ids are drawn again.
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}

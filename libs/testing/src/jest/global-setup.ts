@@ -5,6 +5,7 @@
 //   CRM_TEST_RUN_ID             prefix of every database this run creates (crm_t_<run>_…), dropped at teardown
 //   CRM_TEST_PG_TEMPLATE        a database with every migration applied; tests clone it (CREATE DATABASE … TEMPLATE)
 import 'reflect-metadata';
+import './crm-aliases';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 // Relative import: Jest applies its transform to the global setup but not moduleNameMapper.

@@ -14,6 +14,7 @@ export interface AttachmentDownload extends AttachmentStream {
 interface Row {
   attachments: Array<{ platformFileId?: unknown; mimeType?: unknown; fileName?: unknown; size?: unknown }> | null;
   channel_type: string;
+  settings: Record<string, unknown> | null;
   secrets_encrypted: string | null;
 }
 
@@ -36,7 +37,7 @@ export class StreamAttachmentUseCase {
 
   async execute(command: StreamAttachmentCommand): Promise<AttachmentDownload> {
     const [row] = (await this.dataSource.query(
-      `SELECT m.attachments, c.type AS channel_type, c.secrets_encrypted
+      `SELECT m.attachments, c.type AS channel_type, c.settings, c.secrets_encrypted
          FROM messages m
          JOIN channels c ON c.id = m.channel_id AND c.account_id = m.account_id
         WHERE m.account_id = $1 AND m.dialog_id = $2 AND m.id = $3`,
@@ -46,7 +47,7 @@ export class StreamAttachmentUseCase {
     const attachment = row.attachments?.[command.index];
     const source = this.sources.get(row.channel_type);
     if (!attachment || typeof attachment.platformFileId !== 'string' || !source) throw new DomainError(ErrorCode.ATTACHMENT_NOT_FOUND);
-    const file = await source.open({ secrets: this.secrets.decryptJson(row.secrets_encrypted), platformFileId: attachment.platformFileId });
+    const file = await source.open({ secrets: this.secrets.decryptJson(row.secrets_encrypted), platformFileId: attachment.platformFileId, settings: row.settings ?? {} });
     const size = typeof attachment.size === 'number' ? attachment.size : undefined;
     return {
       ...file,

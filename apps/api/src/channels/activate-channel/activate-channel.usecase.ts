@@ -8,7 +8,7 @@ import { ChannelSettingsService } from '../channel-settings.service';
 import { relockUnchanged, requireChannel, saveNextRevision } from '../channel.store';
 
 /**
- * Turns a channel on: its credentials are checked again (rejected → 422, nothing changes; platform unreachable →
+ * Turns a channel on, if its type is available (else 422 CHANNEL_TYPE_UNAVAILABLE): its credentials are checked again (rejected → 422, nothing changes; platform unreachable →
  * status error, retried in the background). An active channel is answered as it is.
  */
 @Injectable()
@@ -23,7 +23,8 @@ export class ActivateChannelUseCase {
   async execute(user: AuthUser, id: string): Promise<ChannelEntity> {
     const seen = await requireChannel(this.dataSource.manager, user.accountId, id);
     if (seen.status === 'active') return seen;
-    const adapter = this.registry.get(seen.type);
+    // A channel of a type nothing receives yet stays inactive (422 CHANNEL_TYPE_UNAVAILABLE).
+    const adapter = this.registry.requireAvailable(seen.type);
     const settings = this.settingsService.current(adapter, seen);
     const check = await this.settingsService.verify(adapter, settings);
     return this.dataSource.transaction(async (m) => {

@@ -12,7 +12,8 @@ import { requireChannel } from '../channel.store';
 import type { CreateChannelDto } from './create-channel.dto';
 
 /**
- * The wizard in one request: validates the choices and the type's settings, refuses the same platform identity twice
+ * The wizard in one request: refuses a type nothing receives messages of yet (422 CHANNEL_TYPE_UNAVAILABLE), validates
+ * the choices and the type's settings, refuses the same platform identity twice
  * (409), checks the credentials (rejected → 422 and nothing is saved; platform unreachable → saved with status error,
  * retried in the background), then stores the channel and enqueues its config in one transaction.
  */
@@ -28,7 +29,8 @@ export class CreateChannelUseCase {
   ) {}
 
   async execute(user: AuthUser, dto: CreateChannelDto): Promise<ChannelEntity> {
-    const adapter = this.registry.get(dto.type);
+    // Nothing would receive the messages of an unavailable type: 422 before anything else (DESIGN §7 of issue 9).
+    const adapter = this.registry.requireAvailable(dto.type);
     const settings = this.settingsService.validate(adapter, dto.settings);
     const routing = dto.routing ?? {};
     const refs = { integrationId: dto.integrationId ?? null, funnelId: routing.funnelId ?? null, stageId: routing.stageId ?? null };

@@ -1,12 +1,14 @@
-import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { chatKey, createEnvelope, crmEventKey, OutboundMessageData, Topics, validateContract, type ChannelType } from '@crm/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ChannelTypeRegistry } from '@crm/channel-types';
+import { chatKey, createEnvelope, crmEventKey, HEADER_CHANNEL_TYPE, OutboundMessageData, Topics, validateContract, type ChannelType } from '@crm/contracts';
 import { DomainError, ErrorCode } from '@crm/domain';
 import { enqueueOutbox } from '@crm/outbox';
 import { newTimeOrderedId } from '@crm/routing';
 import type { AuthUser } from '../../auth/auth-user';
 import type { MessageResponse } from '../dialog.dto';
 import { MESSAGE_COLUMNS, presentMessage, type MessageRow } from '../dialog.store';
+import { replyWindowOpen } from './reply-window';
 import type { SendReplyCommand } from './send-reply.dto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -18,7 +20,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 @Injectable()
 export class SendReplyUseCase {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(ChannelTypeRegistry) private readonly registry: ChannelTypeRegistry,
+  ) {}
 
   async execute(user: AuthUser, command: SendReplyCommand): Promise<MessageResponse> {
     return this.dataSource.transaction(async (m) => {
@@ -31,20 +36,23 @@ export class SendReplyUseCase {
       )) as Array<{ id: string; channel_id: string; external_chat_id: string; channel_type: ChannelType; channel_status: string; channel_deleted_at: Date | null }>;
       if (!dialog) throw new DomainError(ErrorCode.DIALOG_NOT_FOUND);
       if (dialog.channel_deleted_at || dialog.channel_status === 'inactive') throw new DomainError(ErrorCode.CHANNEL_INACTIVE);
+      await this.checkReplyAllowed(m, user.accountId, dialog.id, dialog.channel_type, command);
 
       const messageId = newTimeOrderedId();
+      const template = command.template ? { name: command.template.name, language: command.template.language, ...(command.template.components ? { components: command.template.components } : {}) } : undefined;
       const data = validateContract(OutboundMessageData, {
         messageId,
         dialogId: dialog.id,
         channelType: dialog.channel_type,
         externalChatId: dialog.external_chat_id,
-        text: command.text,
+        text: command.text ?? '',
+        ...(template ? { template } : {}),
       });
       const [row] = (await m.query(
-        `INSERT INTO messages (id, account_id, dialog_id, channel_id, direction, kind, text, status, author_user_id)
-         VALUES ($1, $2, $3, $4, 'out', 'text', $5, 'queued', $6)
+        `INSERT INTO messages (id, account_id, dialog_id, channel_id, direction, kind, text, context, status, author_user_id)
+         VALUES ($1, $2, $3, $4, 'out', 'text', $5, $6::jsonb, 'queued', $7)
          RETURNING ${MESSAGE_COLUMNS}`,
-        [messageId, user.accountId, dialog.id, dialog.channel_id, command.text, UUID.test(user.userId) ? user.userId : null],
+        [messageId, user.accountId, dialog.id, dialog.channel_id, command.text ?? null, template ? JSON.stringify({ template }) : null, UUID.test(user.userId) ? user.userId : null],
       )) as MessageRow[];
       await m.query(`UPDATE dialogs SET last_message_at = GREATEST(last_message_at, now()), updated_at = now() WHERE account_id = $1 AND id = $2`, [
         user.accountId,
@@ -57,6 +65,8 @@ export class SendReplyUseCase {
           topic: Topics.ChannelsOutbound,
           key: chatKey(dialog.channel_id, dialog.external_chat_id),
           envelope: createEnvelope('message.outbound', data, scope),
+          // Connectors keep only their type's commands by this header, without decoding the others.
+          headers: { [HEADER_CHANNEL_TYPE]: dialog.channel_type },
         },
         {
           accountId: user.accountId,
@@ -67,5 +77,27 @@ export class SendReplyUseCase {
       ]);
       return presentMessage(row);
     });
+  }
+
+  /**
+   * Text or template, never both; a template only on a type that has templates; free text only inside the type's
+   * reply window (a capability of the type — replyWindowHours — measured from the customer's last message).
+   */
+  private async checkReplyAllowed(m: EntityManager, accountId: string, dialogId: string, channelType: ChannelType, command: SendReplyCommand): Promise<void> {
+    if (command.template && command.text !== undefined) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, {}, [{ path: 'template', constraints: ['send either text or template, not both'] }]);
+    }
+    const adapter = this.registry.get(channelType);
+    if (command.template) {
+      if (typeof adapter.listTemplates !== 'function') throw new DomainError(ErrorCode.TEMPLATES_NOT_SUPPORTED);
+      return;
+    }
+    const hours = adapter.descriptor.capabilities.replyWindowHours;
+    if (hours === null) return;
+    const [last] = (await m.query(
+      `SELECT max(COALESCE(sent_at, created_at)) AS last_in, now() AS now FROM messages WHERE account_id = $1 AND dialog_id = $2 AND direction = 'in'`,
+      [accountId, dialogId],
+    )) as Array<{ last_in: Date | null; now: Date }>;
+    if (!replyWindowOpen(hours, last?.last_in ?? null, last?.now ?? new Date())) throw new DomainError(ErrorCode.REPLY_WINDOW_CLOSED, { hours });
   }
 }

@@ -6,21 +6,42 @@ export interface SseEvent {
   data: any;
 }
 
-/** A test client of GET /api/v1/events: collects parsed events until closed. */
+export interface SseOpenOptions {
+  token?: string;
+  ticket?: string;
+  /** `?lastEventId=` */
+  lastEventId?: string;
+  /** The `Last-Event-ID` header. */
+  lastEventIdHeader?: string;
+}
+
+/** A test client of GET /api/v1/events: collects parsed events until closed (or until the server ends the stream). */
 export class SseReader {
   readonly events: SseEvent[] = [];
   status = 0;
   contentType: string | null = null;
+  /** The JSON error body when the stream was refused. */
+  error?: any;
+  /** Set when the server ended the stream (not when we closed it). */
+  endedAt?: number;
   private readonly abort = new AbortController();
   private done?: Promise<void>;
 
-  static async open(baseUrl: string, token: string): Promise<SseReader> {
+  static async open(baseUrl: string, tokenOrOptions: string | SseOpenOptions): Promise<SseReader> {
+    const o: SseOpenOptions = typeof tokenOrOptions === 'string' ? { token: tokenOrOptions } : tokenOrOptions;
     const reader = new SseReader();
-    const res = await fetch(`${baseUrl}/api/v1/events`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: reader.abort.signal });
+    const query = new URLSearchParams();
+    if (o.ticket !== undefined) query.set('ticket', o.ticket);
+    if (o.lastEventId !== undefined) query.set('lastEventId', o.lastEventId);
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (o.token) headers.authorization = `Bearer ${o.token}`;
+    if (o.lastEventIdHeader !== undefined) headers['last-event-id'] = o.lastEventIdHeader;
+    const qs = query.size > 0 ? `?${query}` : '';
+    const res = await fetch(`${baseUrl}/api/v1/events${qs}`, { headers, signal: reader.abort.signal });
     reader.status = res.status;
     reader.contentType = res.headers.get('content-type');
     if (res.ok && res.body) reader.done = reader.pump(res.body);
-    else await res.text();
+    else reader.error = await res.json().catch(() => undefined);
     return reader;
   }
 
@@ -43,8 +64,9 @@ export class SseReader {
           if (fields.event && fields.data !== undefined) this.events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
         }
       }
+      this.endedAt = Date.now();
     } catch {
-      // aborted or the server ended the stream
+      // aborted by close()
     }
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { IntegrationVerifierRegistry } from '@crm/integration-types';
 import { IntegrationEntity, type IntegrationType } from '@crm/persistence';
 import type { AuthUser } from '../../auth/auth-user';
 import type { IntegrationResponse } from '../integration.dto';
@@ -13,9 +14,12 @@ export class CreateIntegrationUseCase {
     private readonly dataSource: DataSource,
     private readonly settings: IntegrationSettingsService,
     private readonly presenter: IntegrationPresenter,
+    private readonly verifiers: IntegrationVerifierRegistry,
   ) {}
 
   async execute(user: AuthUser, dto: CreateIntegrationDto): Promise<IntegrationResponse> {
+    // Nothing would forward to a CRM whose type is unavailable: 422 INTEGRATION_TYPE_UNAVAILABLE, nothing saved.
+    this.verifiers.requireAvailable(dto.type);
     const prepared = await this.settings.prepare(dto.type, dto.settings);
     const row = await this.dataSource.manager.save(
       IntegrationEntity,

@@ -44,7 +44,8 @@ export class SendMessageUseCase {
       sender: {
         externalUserId: visitor.visitorId,
         ...(profile.name ? { displayName: profile.name } : {}),
-        ...(profile.phone ? { phone: profile.phone } : {}),
+        // Typed into the pre-chat form: anyone can type anyone's number, so it never matches a client (DESIGN §7.2).
+        ...(profile.phone ? { phone: profile.phone, phoneVerified: false } : {}),
       },
       kind: 'text',
       text: command.text,

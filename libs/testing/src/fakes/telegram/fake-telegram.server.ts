@@ -1,6 +1,6 @@
 // A local stand-in for the Telegram Bot API (PLATFORMS.md §1) for tests of the api (token checks) and of the Telegram
-// connector (webhook registration, updates, sending, files). Plain node:http, no dependencies, one instance per test
-// file. See README.md beside this file for a tour.
+// connector (webhook registration, updates, sending, files), built on FakePlatformServer (routing, recording,
+// failures, outages, multipart). One instance per test file. See README.md beside this file for a tour.
 //
 //   const tg = await FakeTelegramServer.start();            // 127.0.0.1:<free port>
 //   const bot = tg.addBot({ username: 'shop_bot' });         // a valid token the server knows
@@ -15,9 +15,8 @@
 // server does not know → 401 "Unauthorized"; a malformed token (no `<digits>:`) or an unknown method → 404 "Not Found";
 // files download from `/file/bot<token>/<file_path>`.
 import { randomBytes } from 'node:crypto';
-import { createServer, IncomingMessage, request as httpRequest, Server, ServerResponse, STATUS_CODES } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { STATUS_CODES } from 'node:http';
+import { type FakeCall, type FakeFailOptions, type FakeFailure, FakePlatformServer, type FakeReply, type FakeRequest } from '../fake-platform.server';
 
 /** A bot the fake knows: requests with its token succeed. */
 export interface FakeBot {
@@ -40,21 +39,18 @@ export interface FakeWebhook {
 }
 
 /** One request the server received, in arrival order (also the failed and the refused ones). */
-export interface RecordedCall {
+export interface RecordedCall extends FakeCall {
   /** Canonical method name (`getMe`, `sendMessage`…) or the name as sent when the method is unknown. */
   method: string;
   /** The token from the URL, as sent. */
   token: string;
   /** Parameters merged from the query string and the body (JSON values of form fields are parsed). */
   params: Record<string, unknown>;
-  httpMethod: string;
-  /** The HTTP status the fake answered with. */
-  status: number;
-  at: Date;
 }
 
-/** A programmed failure for the next call(s) of a method (see failNext). */
+/** A programmed failure for the next call(s) of a method (see failNext); the base's generic failures work too. */
 export type FakeTelegramFailure =
+  | FakeFailure
   /** 429 `Too Many Requests: retry after N` with `parameters.retry_after` (flood control). */
   | { kind: 'rate-limit'; retryAfter?: number }
   /** 403 `Forbidden: bot was blocked by the user`. */
@@ -65,10 +61,6 @@ export type FakeTelegramFailure =
   | { kind: 'unauthorized' }
   /** A 5xx: JSON envelope by default, or an HTML page (`html: true`) as a proxy in front of Telegram would send. */
   | { kind: 'server-error'; status?: number; html?: boolean }
-  /** The socket is destroyed without an answer (a network error for the client). */
-  | { kind: 'drop-connection' }
-  /** Answers normally after `ms` (to exercise client timeouts). */
-  | { kind: 'delay'; ms: number }
   /** Any Bot API error: `{ok:false,error_code,description,parameters}` with that HTTP status. */
   | { kind: 'error'; errorCode: number; description: string; parameters?: Record<string, unknown> };
 
@@ -80,13 +72,6 @@ export interface FakeTelegramOptions {
    * connector under test can register its local http:// URL.
    */
   strictWebhookUrls?: boolean;
-}
-
-interface FailureRule {
-  method: string;
-  token?: string;
-  remaining: number;
-  failure: FakeTelegramFailure;
 }
 
 interface StoredFile {
@@ -108,7 +93,7 @@ interface BotState extends FakeBot {
   nextUpdateId: number;
   nextMessageId: number;
   sent: Map<string, SentMessage>;
-  poller?: { answer: (status: number, body: unknown) => void; timer: NodeJS.Timeout };
+  poller?: { answer: (reply: FakeReply) => void; timer: NodeJS.Timeout };
 }
 
 class BotApiError extends Error {
@@ -153,35 +138,26 @@ export function fakeBotToken(botId: number): string {
   return `${botId}:AA${randomBytes(32).toString('base64url').slice(0, 33)}`;
 }
 
-export class FakeTelegramServer {
-  /** Every request received since start (or the last clearCalls), in order. */
-  readonly calls: RecordedCall[] = [];
+export class FakeTelegramServer extends FakePlatformServer<RecordedCall> {
   private readonly bots = new Map<string, BotState>();
   private readonly files = new Map<string, StoredFile>();
-  private failures: FailureRule[] = [];
-  private server?: Server;
-  private readonly sockets = new Set<Socket>();
-  private port = 0;
   private nextBotId = 7_000_000_001;
   private nextFileNo = 1;
 
-  private constructor(private readonly options: FakeTelegramOptions) {}
+  private constructor(private readonly options: FakeTelegramOptions) {
+    super({ port: options.port });
+    this.route('*', '/file/bot:token/*filePath', (req) => this.download(req), { name: 'file' });
+    this.route('*', '/bot:token/:method', (req) => this.botApi(req), { name: (req) => CANONICAL.get(req.pathParams.method.toLowerCase()) ?? req.pathParams.method });
+  }
 
   /** Starts a fake on 127.0.0.1 (a free port unless `options.port`). */
   static async start(options: FakeTelegramOptions = {}): Promise<FakeTelegramServer> {
-    const fake = new FakeTelegramServer(options);
-    fake.port = options.port ?? 0;
-    await fake.listen();
-    return fake;
+    return new FakeTelegramServer(options).start();
   }
 
   /** TELEGRAM_API_ROOT for clients: `http://127.0.0.1:<port>` (no trailing slash, as grammY requires). */
   get apiRoot(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  get isUp(): boolean {
-    return this.server?.listening ?? false;
+    return this.baseUrl;
   }
 
   // ------------------------------------------------------------------------------------------------------------------
@@ -235,7 +211,7 @@ export class FakeTelegramServer {
   /**
    * POSTs an update to the bot's webhook like Telegram does (JSON body, `X-Telegram-Bot-Api-Secret-Token` when a
    * secret_token was set) and returns what the webhook answered. A non-2xx answer is Telegram's cue to re-deliver:
-   * call deliverUpdate again with the returned update to simulate that.
+   * call deliverUpdate again with the returned update to simulate that (getWebhookInfo then reports the error).
    */
   async deliverUpdate(
     token: string,
@@ -246,36 +222,19 @@ export class FakeTelegramServer {
     if (!bot.webhook) throw new Error('deliverUpdate: the bot has no webhook (call setWebhook first)');
     const full = (typeof update.update_id === 'number' ? update : { ...update, update_id: bot.nextUpdateId++ }) as Record<string, unknown> & { update_id: number };
     const secret = options.secretToken === undefined ? bot.webhook.secretToken : options.secretToken ?? undefined;
-    const body = Buffer.from(JSON.stringify(full));
-    const url = new URL(bot.webhook.url);
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      const req = send(
-        url,
-        {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'content-length': body.length,
-            ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            if ((status < 200 || status > 299) && bot.webhook) bot.webhook.lastError = { date: now(), message: `Wrong response from the webhook: ${status} ${STATUS_CODES[status] ?? ''}`.trim() };
-            resolve({ status, body: Buffer.concat(chunks).toString('utf8'), update: full });
-          });
-        },
-      );
-      req.on('error', (err) => {
-        if (bot.webhook) bot.webhook.lastError = { date: now(), message: 'Connection refused' };
-        reject(err);
+    try {
+      const answer = await this.deliver(bot.webhook.url, {
+        headers: { 'content-type': 'application/json', ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}) },
+        body: JSON.stringify(full),
       });
-      req.end(body);
-    });
+      if ((answer.status < 200 || answer.status > 299) && bot.webhook) {
+        bot.webhook.lastError = { date: now(), message: `Wrong response from the webhook: ${answer.status} ${STATUS_CODES[answer.status] ?? ''}`.trim() };
+      }
+      return { status: answer.status, body: answer.body, update: full };
+    } catch (err) {
+      if (bot.webhook) bot.webhook.lastError = { date: now(), message: 'Connection refused' };
+      throw err;
+    }
   }
 
   /** A `message` update with a text, from a private chat (a convenience for pushUpdate / deliverUpdate). */
@@ -304,171 +263,63 @@ export class FakeTelegramServer {
 
   /**
    * The next `times` calls (default 1) of `method` (case-insensitive; '*' = any method), optionally only with `token`,
-   * fail as described. Rules are consumed in the order they were added.
+   * fail as described. Rules are consumed in the order they were added. Only well-formed Bot API calls of known
+   * methods consume them (a malformed token or an unknown method is answered 404 as usual).
    */
-  failNext(method: string, failure: FakeTelegramFailure, options: { times?: number; token?: string } = {}): void {
-    this.failures.push({ method: method === '*' ? '*' : method.toLowerCase(), token: options.token, remaining: options.times ?? 1, failure });
-  }
-
-  /** Forgets every programmed failure. */
-  clearFailures(): void {
-    this.failures = [];
+  override failNext(method: string, failure: FakeTelegramFailure, options: FakeFailOptions & { token?: string } = {}): void {
+    const where = (req: FakeRequest) =>
+      WELL_FORMED_TOKEN.test(req.pathParams.token ?? '') && CANONICAL.has((req.pathParams.method ?? '').toLowerCase()) && (options.token === undefined || req.pathParams.token === options.token) && (!options.where || options.where(req));
+    super.failNext(method, toFakeFailure(failure), { times: options.times, where });
   }
 
   /** Recorded calls of one method (case-insensitive), optionally of one token. */
-  callsOf(method: string, token?: string): RecordedCall[] {
-    const wanted = method.toLowerCase();
-    return this.calls.filter((c) => c.method.toLowerCase() === wanted && (token === undefined || c.token === token));
+  override callsOf(method: string, token?: string | ((call: RecordedCall) => boolean)): RecordedCall[] {
+    return super.callsOf(method, typeof token === 'function' ? token : (c) => token === undefined || c.token === token);
   }
 
-  clearCalls(): void {
-    this.calls.length = 0;
+  protected override describeCall(req: FakeRequest, name: string): Partial<RecordedCall> {
+    return { method: name, token: req.pathParams.token ?? '' };
   }
 
-  // ------------------------------------------------------------------------------------------------------------------
-  // Lifecycle
+  protected override notFoundReply(): FakeReply {
+    return apiError(404, 'Not Found');
+  }
 
-  /** "Telegram is down": closes the port and cuts open connections. State (bots, webhooks, files) is kept. */
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
+  protected override badBodyReply(): FakeReply {
+    return apiError(400, 'Bad Request: invalid request body');
+  }
+
+  /** grammY sends InputFile parts as `attach://<field>` references; unreferenced file parts are parameters too. */
+  protected override prepare(req: FakeRequest): void {
+    for (const [k, v] of Object.entries(req.params)) {
+      const file = typeof v === 'string' && v.startsWith('attach://') ? req.files.get(v.slice(9)) : undefined;
+      if (file) req.params[k] = new UploadedFile(file.fileName, file.content);
+    }
+    for (const [k, f] of req.files) if (!(k in req.params)) req.params[k] = new UploadedFile(f.fileName, f.content);
+  }
+
+  /** Answers a pending long poll with nothing when Telegram "goes down". */
+  protected override onStop(): void {
     for (const bot of this.bots.values()) if (bot.poller) this.answerPoll(bot, 0);
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of this.sockets) socket.destroy();
-    });
-  }
-
-  /** Back up on the same port. */
-  async restart(): Promise<void> {
-    if (this.server) return;
-    await this.listen();
-  }
-
-  /** Stops for good (same as stop; named for afterAll). */
-  async close(): Promise<void> {
-    await this.stop();
-  }
-
-  private async listen(): Promise<void> {
-    const server = createServer((req, res) => void this.handle(req, res));
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  // ------------------------------------------------------------------------------------------------------------------
-  // HTTP
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
-    if (file) return this.download(decodeURIComponent(file[1]), decodeURIComponent(file[2]), req, res);
-
-    const route = /^\/bot([^/]*)\/([^/]+)$/.exec(url.pathname);
-    const token = route ? decodeURIComponent(route[1]) : '';
-    const sentMethod = route ? decodeURIComponent(route[2]) : url.pathname;
-    const method = CANONICAL.get(sentMethod.toLowerCase());
-    let params: Record<string, unknown> = {};
-    const record = (status: number) =>
-      this.calls.push({ method: method ?? sentMethod, token, params, httpMethod: req.method ?? 'GET', status, at: new Date() });
-
-    try {
-      params = { ...queryParams(url), ...(await bodyParams(req)) };
-    } catch {
-      record(400);
-      return sendJson(res, 400, { ok: false, error_code: 400, description: 'Bad Request: invalid request body' });
-    }
-
-    if (!route || !WELL_FORMED_TOKEN.test(token) || !method) {
-      record(404);
-      return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
-    }
-
-    const failure = this.takeFailure(method, token);
-    if (failure) {
-      if (failure.kind === 'delay') {
-        await new Promise((r) => setTimeout(r, failure.ms));
-      } else {
-        return this.fail(failure, res, record);
-      }
-    }
-
-    const bot = this.bots.get(token);
-    if (!bot) {
-      record(401);
-      return sendJson(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
-    }
-    if (method === 'getUpdates') return this.getUpdates(bot, params, res, record);
-    try {
-      const result = this.call(bot, method, params);
-      record(200);
-      sendJson(res, 200, { ok: true, result });
-    } catch (err) {
-      if (!(err instanceof BotApiError)) throw err;
-      record(err.errorCode);
-      sendJson(res, err.errorCode, {
-        ok: false,
-        error_code: err.errorCode,
-        description: err.description,
-        ...(err.parameters ? { parameters: err.parameters } : {}),
-      });
-    }
-  }
-
-  private takeFailure(method: Method, token: string): FakeTelegramFailure | undefined {
-    const rule = this.failures.find((r) => (r.method === '*' || r.method === method.toLowerCase()) && (r.token === undefined || r.token === token));
-    if (!rule) return undefined;
-    rule.remaining -= 1;
-    if (rule.remaining <= 0) this.failures = this.failures.filter((r) => r !== rule);
-    return rule.failure;
-  }
-
-  private fail(failure: Exclude<FakeTelegramFailure, { kind: 'delay' }>, res: ServerResponse, record: (status: number) => void): void {
-    const error = (status: number, description: string, parameters?: Record<string, unknown>) => {
-      record(status);
-      sendJson(res, status, { ok: false, error_code: status, description, ...(parameters ? { parameters } : {}) });
-    };
-    switch (failure.kind) {
-      case 'rate-limit': {
-        const retryAfter = failure.retryAfter ?? 1;
-        return error(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
-      }
-      case 'blocked':
-        return error(403, 'Forbidden: bot was blocked by the user');
-      case 'chat-not-found':
-        return error(400, 'Bad Request: chat not found');
-      case 'unauthorized':
-        return error(401, 'Unauthorized');
-      case 'server-error': {
-        const status = failure.status ?? 500;
-        if (failure.html) {
-          record(status);
-          res.writeHead(status, { 'content-type': 'text/html' });
-          res.end(`<html><body><h1>${status}</h1></body></html>`);
-          return;
-        }
-        return error(status, status === 502 ? 'Bad Gateway' : 'Internal Server Error');
-      }
-      case 'drop-connection':
-        record(0);
-        res.socket?.destroy();
-        return;
-      case 'error':
-        return error(failure.errorCode, failure.description, failure.parameters);
-    }
   }
 
   // ------------------------------------------------------------------------------------------------------------------
   // Methods
+
+  private botApi(req: FakeRequest): FakeReply | Promise<FakeReply> {
+    const token = req.pathParams.token;
+    const method = CANONICAL.get(req.pathParams.method.toLowerCase());
+    if (!WELL_FORMED_TOKEN.test(token) || !method) return apiError(404, 'Not Found');
+    const bot = this.bots.get(token);
+    if (!bot) return apiError(401, 'Unauthorized');
+    if (method === 'getUpdates') return this.getUpdates(bot, req);
+    try {
+      return { status: 200, json: { ok: true, result: this.call(bot, method, req.params) } };
+    } catch (err) {
+      if (!(err instanceof BotApiError)) throw err;
+      return apiError(err.errorCode, err.description, err.parameters);
+    }
+  }
 
   private call(bot: BotState, method: Exclude<Method, 'getUpdates'>, p: Record<string, unknown>): unknown {
     switch (method) {
@@ -606,15 +457,9 @@ export class FakeTelegramServer {
     return true;
   }
 
-  private getUpdates(bot: BotState, p: Record<string, unknown>, res: ServerResponse, record: (status: number) => void): void {
-    if (bot.webhook) {
-      record(409);
-      return sendJson(res, 409, {
-        ok: false,
-        error_code: 409,
-        description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
-      });
-    }
+  private getUpdates(bot: BotState, req: FakeRequest): FakeReply | Promise<FakeReply> {
+    const p = req.params;
+    if (bot.webhook) return apiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
     if (p.offset !== undefined) {
       const offset = Number(p.offset);
       if (Number.isFinite(offset)) bot.updates = bot.updates.filter((u) => u.update_id >= offset);
@@ -626,22 +471,19 @@ export class FakeTelegramServer {
       const old = bot.poller;
       bot.poller = undefined;
       clearTimeout(old.timer);
-      old.answer(409, { ok: false, error_code: 409, description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running' });
+      old.answer(apiError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running'));
     }
-    const answer = (status: number, body: unknown) => {
-      record(status);
-      sendJson(res, status, body);
-    };
-    if (bot.updates.length > 0 || timeoutSeconds === 0) {
-      return answer(200, { ok: true, result: bot.updates.slice(0, limit) });
-    }
-    const timer = setTimeout(() => this.answerPoll(bot, limit), timeoutSeconds * 1000);
-    bot.poller = { answer, timer };
-    res.on('close', () => {
-      if (bot.poller?.answer === answer) {
+    if (bot.updates.length > 0 || timeoutSeconds === 0) return { status: 200, json: { ok: true, result: bot.updates.slice(0, limit) } };
+    return new Promise<FakeReply>((answer) => {
+      const timer = setTimeout(() => this.answerPoll(bot, limit), timeoutSeconds * 1000);
+      bot.poller = { answer, timer };
+      // The client went away: the poll ends (recorded as 499, client closed request).
+      req.signal.addEventListener('abort', () => {
+        if (bot.poller?.answer !== answer) return;
         clearTimeout(timer);
         bot.poller = undefined;
-      }
+        answer({ status: 499 });
+      }, { once: true });
     });
   }
 
@@ -651,7 +493,7 @@ export class FakeTelegramServer {
     if (!poller) return;
     bot.poller = undefined;
     clearTimeout(poller.timer);
-    poller.answer(200, { ok: true, result: bot.updates.slice(0, limit) });
+    poller.answer({ status: 200, json: { ok: true, result: bot.updates.slice(0, limit) } });
   }
 
   private send(bot: BotState, p: Record<string, unknown>, content: Record<string, unknown>): Record<string, unknown> {
@@ -696,12 +538,13 @@ export class FakeTelegramServer {
     return stored;
   }
 
-  private download(token: string, filePath: string, req: IncomingMessage, res: ServerResponse): void {
+  private download(req: FakeRequest): FakeReply {
+    const token = req.pathParams.token;
+    const filePath = req.pathParams.filePath;
+    req.params.file_path = filePath;
     const stored = [...this.files.values()].find((f) => f.filePath === filePath && f.token === token);
-    this.calls.push({ method: 'file', token, params: { file_path: filePath }, httpMethod: req.method ?? 'GET', status: stored ? 200 : 404, at: new Date() });
-    if (!stored || !this.bots.has(token)) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': stored.content.length });
-    res.end(stored.content);
+    if (!stored || !this.bots.has(token)) return apiError(404, 'Not Found');
+    return { status: 200, body: stored.content };
   }
 
   private requireBot(token: string): BotState {
@@ -712,9 +555,9 @@ export class FakeTelegramServer {
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
-// Request parsing
+// Request helpers
 
-/** A file part of a multipart request. */
+/** A file part of a multipart request (grammY's InputFile upload). */
 class UploadedFile {
   constructor(
     readonly name: string,
@@ -722,91 +565,34 @@ class UploadedFile {
   ) {}
 }
 
-/** Form and query values are strings; Telegram parses JSON-typed parameters (arrays, objects) from them. */
-function fromText(value: string): unknown {
-  if (/^[[{]/.test(value)) {
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      return value;
-    }
-  }
-  return value;
+/** The Bot API error envelope with the HTTP status equal to error_code. */
+function apiError(errorCode: number, description: string, parameters?: Record<string, unknown>): FakeReply {
+  return { status: errorCode, json: { ok: false, error_code: errorCode, description, ...(parameters ? { parameters } : {}) } };
 }
 
-function queryParams(url: URL): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of url.searchParams) out[k] = fromText(v);
-  return out;
-}
-
-async function bodyParams(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks);
-  if (body.length === 0) return {};
-  const type = (req.headers['content-type'] ?? '').toLowerCase();
-  if (type.startsWith('application/json')) {
-    const parsed = JSON.parse(body.toString('utf8')) as unknown;
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-    return parsed as Record<string, unknown>;
-  }
-  if (type.startsWith('application/x-www-form-urlencoded')) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of new URLSearchParams(body.toString('utf8'))) out[k] = fromText(v);
-    return out;
-  }
-  if (type.startsWith('multipart/form-data')) {
-    const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(req.headers['content-type'] ?? '');
-    if (!boundary) throw new Error('multipart without boundary');
-    const out: Record<string, unknown> = {};
-    const files = new Map<string, UploadedFile>();
-    for (const part of multipartParts(body, boundary[1] ?? boundary[2])) {
-      if (part.fileName !== undefined) files.set(part.name, new UploadedFile(part.fileName, part.content));
-      else out[part.name] = fromText(part.content.toString('utf8'));
+/** A Telegram-shaped failure → the base's failure. */
+function toFakeFailure(failure: FakeTelegramFailure): FakeFailure {
+  switch (failure.kind) {
+    case 'rate-limit': {
+      const retryAfter = failure.retryAfter ?? 1;
+      return { kind: 'reply', reply: apiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter }) };
     }
-    // grammY sends InputFile parts as `attach://<field>` references.
-    for (const [k, v] of Object.entries(out)) {
-      if (typeof v === 'string' && v.startsWith('attach://') && files.has(v.slice(9))) out[k] = files.get(v.slice(9));
+    case 'blocked':
+      return { kind: 'reply', reply: apiError(403, 'Forbidden: bot was blocked by the user') };
+    case 'chat-not-found':
+      return { kind: 'reply', reply: apiError(400, 'Bad Request: chat not found') };
+    case 'unauthorized':
+      return { kind: 'reply', reply: apiError(401, 'Unauthorized') };
+    case 'server-error': {
+      const status = failure.status ?? 500;
+      if (failure.html) return { kind: 'reply', reply: { status, body: Buffer.from(`<html><body><h1>${status}</h1></body></html>`), headers: { 'content-type': 'text/html' } } };
+      return { kind: 'reply', reply: apiError(status, status === 502 ? 'Bad Gateway' : 'Internal Server Error') };
     }
-    for (const [k, f] of files) if (!(k in out)) out[k] = f;
-    return out;
+    case 'error':
+      return { kind: 'reply', reply: apiError(failure.errorCode, failure.description, failure.parameters) };
+    default:
+      return failure;
   }
-  return {};
-}
-
-/**
- * Splits a multipart/form-data body into its parts. Lenient like Telegram's server (grammY writes `name:value` headers
- * without a space and unquoted filenames, which undici's FormData parser refuses).
- */
-function multipartParts(body: Buffer, boundary: string): Array<{ name: string; fileName?: string; content: Buffer }> {
-  const delimiter = Buffer.from(`--${boundary}`);
-  const parts: Array<{ name: string; fileName?: string; content: Buffer }> = [];
-  let start = body.indexOf(delimiter);
-  while (start !== -1) {
-    const headerStart = start + delimiter.length;
-    if (body.subarray(headerStart, headerStart + 2).toString() === '--') break;
-    const next = body.indexOf(delimiter, headerStart);
-    if (next === -1) break;
-    const part = body.subarray(headerStart + 2, next - 2); // skip CRLF after the delimiter and before the next one
-    const split = part.indexOf('\r\n\r\n');
-    if (split !== -1) {
-      const headers = part.subarray(0, split).toString('utf8');
-      const disposition = /content-disposition:\s*form-data([^\r\n]*)/i.exec(headers)?.[1] ?? '';
-      const name = /;\s*name=(?:"([^"]*)"|([^;\s]+))/i.exec(disposition);
-      const fileName = /;\s*filename=(?:"([^"]*)"|([^;\s]+))/i.exec(disposition);
-      if (name) parts.push({ name: name[1] ?? name[2], ...(fileName ? { fileName: fileName[1] ?? fileName[2] } : {}), content: part.subarray(split + 4) });
-    }
-    start = next;
-  }
-  return parts;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
 }
 
 function requireString(p: Record<string, unknown>, name: string, emptyMessage: string): string {

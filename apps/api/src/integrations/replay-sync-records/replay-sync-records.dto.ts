@@ -1,0 +1,12 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn } from 'class-validator';
+
+export class ReplaySyncRecordsDto {
+  @ApiProperty({ enum: ['failed'], example: 'failed', description: 'Which records to send again' })
+  @IsIn(['failed'])
+  state!: 'failed';
+}
+
+export class ReplaySyncRecordsResponse {
+  @ApiProperty({ example: 3, description: 'Records queued again (now pending)' }) requeued!: number;
+}

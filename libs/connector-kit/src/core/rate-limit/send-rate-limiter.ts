@@ -1,0 +1,65 @@
+import { TokenBucket } from './token-bucket';
+
+/** Send limits of a platform: per channel (a bot, a community, a number) across its chats, and per chat. */
+export interface SendRateLimits {
+  channelPerSecond: number;
+  channelBurst: number;
+  chatPerSecond: number;
+  chatBurst: number;
+}
+
+/**
+ * Two layers of token buckets: one per channel, one per (channel, chat). A caller first waits for its chat's slot,
+ * then for the channel's, so a busy chat never holds channel slots it cannot use yet. A platform's "slow down"
+ * (429 + retry-after) pauses the whole channel or one chat.
+ */
+export class SendRateLimiter {
+  private readonly channels = new Map<string, TokenBucket>();
+  private readonly chats = new Map<string, TokenBucket>();
+
+  constructor(
+    private readonly limits: SendRateLimits,
+    private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    /** Chat buckets kept before idle ones are forgotten. */
+    private readonly maxChats = 10_000,
+  ) {}
+
+  /** Resolves when one message of `channel` to `chat` may be sent. */
+  async acquire(channel: string, chat: string): Promise<void> {
+    const chatWait = this.chatBucket(channel, chat).reserve();
+    if (chatWait > 0) await this.sleep(chatWait);
+    const channelWait = this.channelBucket(channel).reserve();
+    if (channelWait > 0) await this.sleep(channelWait);
+  }
+
+  /** Nothing goes out on the channel for `ms` (a 429 with retry_after for the whole bot / token). */
+  pauseChannel(channel: string, ms: number): void {
+    this.channelBucket(channel).blockUntil(this.now() + ms);
+  }
+
+  /** Nothing goes to this chat for `ms`. */
+  pauseChat(channel: string, chat: string, ms: number): void {
+    this.chatBucket(channel, chat).blockUntil(this.now() + ms);
+  }
+
+  private channelBucket(channel: string): TokenBucket {
+    let bucket = this.channels.get(channel);
+    if (!bucket) this.channels.set(channel, (bucket = new TokenBucket(this.limits.channelPerSecond, this.limits.channelBurst, this.now)));
+    return bucket;
+  }
+
+  private chatBucket(channel: string, chat: string): TokenBucket {
+    const key = `${channel}\u0000${chat}`;
+    let bucket = this.chats.get(key);
+    if (!bucket) {
+      if (this.chats.size >= this.maxChats) this.forgetIdleChats();
+      this.chats.set(key, (bucket = new TokenBucket(this.limits.chatPerSecond, this.limits.chatBurst, this.now)));
+    }
+    return bucket;
+  }
+
+  private forgetIdleChats(): void {
+    for (const [key, bucket] of this.chats) if (bucket.idle()) this.chats.delete(key);
+  }
+}

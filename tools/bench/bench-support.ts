@@ -1,0 +1,138 @@
+// Process, metrics and statistics helpers of the connector benchmarks: child processes with logs, health waits,
+// RSS / CPU sampling from /proc, the connector's request histogram, topic record counts, percentiles.
+import { ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import type { KafkaConnection } from '@crm/messaging';
+
+export const say = (line: string) => process.stdout.write(`${line}\n`);
+export const round = (n: number) => Math.round(n * 10) / 10;
+export const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+/** Starts a built service (node <script>) with its output in <workDir>/<name>.log; BENCH_NODE_ARGS adds node flags. */
+export function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, workDir: string): ChildProcess {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, script], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(join(workDir, `${name}.log`));
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  child.once('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM') say(`  ! ${name} exited (${signal ?? code}); see ${join(workDir, `${name}.log`)}`);
+  });
+  return child;
+}
+
+export function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export async function until<T>(fn: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
+  await until(async () => {
+    if (child.exitCode !== null) throw new Error(`${url}: the process exited`);
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+    return res?.status === 200 || undefined;
+  }, 120_000, `${url} healthy`);
+}
+
+/** Samples VmRSS of a process every 200 ms (Linux /proc). */
+export function rssSampler(pid: number) {
+  const read = () => {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return match ? Number(match[1]) * 1024 : 0;
+    } catch {
+      return 0;
+    }
+  };
+  let peak = read();
+  const timer = setInterval(() => (peak = Math.max(peak, read())), 200);
+  return { current: read, peak: () => Math.max(peak, read()), stop: () => clearInterval(timer) };
+}
+
+/** utime + stime of a process in seconds (Linux /proc; 100 clock ticks a second). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Cumulative bucket counts (le in ms → count) of one route's 200s in a service's crm_http_request_duration_seconds. */
+export async function routeHistogram(metricsUrl: string, route: string): Promise<Map<number, number>> {
+  const text = await (await fetch(metricsUrl)).text();
+  const buckets = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    const m = /^crm_http_request_duration_seconds_bucket\{([^}]*)\} (\d+)/.exec(line);
+    if (!m || !m[1].includes(`route="${route}"`) || !m[1].includes('status="200"')) continue;
+    const le = /le="([^"]+)"/.exec(m[1])![1];
+    buckets.set(le === '+Inf' ? Infinity : Number(le) * 1000, Number(m[2]));
+  }
+  return buckets;
+}
+
+/** The requests between two scrapes: share within 25 ms and the bucket bounds (ms) of p50 / p99. */
+export function diffHistogram(after: Map<number, number>, before: Map<number, number>) {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const counts = bounds.map((le) => (after.get(le) ?? 0) - (before.get(le) ?? 0));
+  const total = counts[counts.length - 1] ?? 0;
+  const bound = (q: number) => {
+    const i = counts.findIndex((c) => c >= q * total);
+    return i < 0 ? null : bounds[i] === Infinity ? 'inf' : bounds[i];
+  };
+  const at25 = counts[bounds.indexOf(25)] ?? 0;
+  return { requests: total, within25ms: total ? round((at25 / total) * 100) : 0, p50Bound: bound(0.5), p99Bound: bound(0.99) };
+}
+
+/** How many records a topic holds (sum of high watermarks minus low ones). */
+export async function recordsIn(connection: KafkaConnection, base: string): Promise<number> {
+  const admin = connection.kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(connection.topic(base));
+    return offsets.reduce((n, p) => n + Number(BigInt(p.high) - BigInt(p.low)), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Kafka and Postgres as `npm start` provisions them, plus a fresh migrated database of this run (dropped at cleanup). */
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+export function pct(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]);
+}
+
+export function countBy(values: string[]): Record<string, number> {
+  return values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
+}
