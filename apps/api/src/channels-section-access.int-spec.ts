@@ -1,4 +1,4 @@
-import { overrideAvailability } from './channel-types/testing/type-availability';
+import { FakeBitrix24Server } from '@crm/testing';
 import { ApiHarness, startApiHarness } from './testing/api-test-harness';
 
 // Every endpoint of the channels section, table-driven: no token → 401; agent on a mutating endpoint → 403; another
@@ -9,35 +9,39 @@ describe('channels section: authentication, roles, tenancy and input limits on e
   let agent: string;
   let otherAdmin: string;
   const ids = { integration: '', funnel: '', stage: '', channel: '' };
-  const webhookUrl = 'https://example.bitrix24.ru/rest/1/secretcode123/';
+  // A local stand-in for the portal: saving a Bitrix24 integration makes a real check call.
+  let portal: FakeBitrix24Server;
+  let webhookUrl = '';
 
   beforeAll(async () => {
-    api = await startApiHarness();
+    portal = await FakeBitrix24Server.start();
+    webhookUrl = portal.addWebhook({ code: 'secretcode123' }).url;
+    api = await startApiHarness({ CRM_ALLOW_LOOPBACK_URLS: 'true' });
     const account = await api.createAccount('A');
     const other = await api.createAccount('B');
     admin = api.token(account, 'admin');
     agent = api.token(account, 'agent');
     otherAdmin = api.token(other, 'admin');
-    // Bitrix24 forwarding does not exist yet (POST answers 422 INTEGRATION_TYPE_UNAVAILABLE): created as if it did.
-    const restore = overrideAvailability(api.service.app, { integrationTypes: { bitrix24: true } });
-    try {
-      ids.integration = (await api.request('POST', '/api/v1/integrations', { token: admin, body: { type: 'bitrix24', name: 'B24', settings: { webhookUrl } } })).body.id;
-    } finally {
-      restore();
-    }
+    const integration = await api.request('POST', '/api/v1/integrations', { token: admin, body: { type: 'bitrix24', name: 'B24', settings: { webhookUrl } } });
+    expect(integration.body).toMatchObject({ status: 'active' });
+    ids.integration = integration.body.id;
     const funnel = (await api.request('POST', '/api/v1/funnels', { token: admin, body: { name: 'F', stages: [{ name: 'S1' }, { name: 'S2' }] } })).body;
     ids.funnel = funnel.id;
     ids.stage = funnel.stages[1].id;
     ids.channel = (await api.request('POST', '/api/v1/channels', { token: admin, body: { name: 'W', type: 'widget', settings: { allowedOrigins: ['https://a.example'] } } })).body.id;
     expect(Object.values(ids).every(Boolean)).toBe(true);
   });
-  afterAll(() => api?.close());
+  afterAll(async () => {
+    await api?.close();
+    await portal?.close();
+  });
 
   type Row = { method: string; path: () => string; body?: Record<string, unknown>; mutating: boolean; scoped: boolean };
   const table: Row[] = [
     { method: 'GET', path: () => '/api/v1/channel-types', mutating: false, scoped: false },
     { method: 'GET', path: () => '/api/v1/integrations', mutating: false, scoped: false },
-    { method: 'POST', path: () => '/api/v1/integrations', body: { type: 'bitrix24', name: 'X', settings: { webhookUrl } }, mutating: true, scoped: false },
+    // The webhook exists once beforeAll ran: the body is read when the test runs.
+    { method: 'POST', path: () => '/api/v1/integrations', get body() { return { type: 'bitrix24', name: 'X', settings: { webhookUrl } }; }, mutating: true, scoped: false },
     { method: 'GET', path: () => `/api/v1/integrations/${ids.integration}`, mutating: false, scoped: true },
     { method: 'PATCH', path: () => `/api/v1/integrations/${ids.integration}`, body: { name: 'Y' }, mutating: true, scoped: true },
     { method: 'DELETE', path: () => `/api/v1/integrations/${ids.integration}`, mutating: true, scoped: true },
@@ -103,7 +107,7 @@ describe('channels section: authentication, roles, tenancy and input limits on e
     const channel = await api.request('GET', `/api/v1/channels/${ids.channel}`, { token: admin });
     expect(channel.body).toMatchObject({ name: 'W', status: 'active', revision: 1 });
     const integration = await api.request('GET', `/api/v1/integrations/${ids.integration}`, { token: admin });
-    expect(integration.body).toMatchObject({ name: 'B24', settings: { webhookUrl: 'https://example.bitrix24.ru/rest/1/••••23/', portal: 'example.bitrix24.ru', userId: 1 } });
+    expect(integration.body).toMatchObject({ name: 'B24', settings: { webhookUrl: webhookUrl.replace('secretcode123', '••••23'), portal: new URL(webhookUrl).hostname, userId: 1 } });
     expect(integration.text).not.toContain('secretcode123');
     const funnel = await api.request('GET', `/api/v1/funnels/${ids.funnel}`, { token: admin });
     expect(funnel.body).toMatchObject({ name: 'F', stages: [{ name: 'S1' }, { name: 'S2' }] });

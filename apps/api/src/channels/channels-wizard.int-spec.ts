@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ChannelConfigData, ChannelHealthData, createEnvelope, decodeEnvelope, encodeEnvelope, MessageStatusData, Topics } from '@crm/contracts';
 import { EventProducer, KafkaConnection } from '@crm/messaging';
 import { decryptJson, decryptSecret, parseSecretsKey } from '@crm/secrets';
-import { FakeAvitoServer, FakeGraphServer, FakeTelegramServer, FakeVkServer, readTopic, testBrokers, waitFor, type FakeBot } from '@crm/testing';
+import { FakeAvitoServer, FakeBitrix24Server, FakeGraphServer, FakeTelegramServer, FakeVkServer, readTopic, testBrokers, waitFor, type FakeBot } from '@crm/testing';
 import { overrideAvailability } from '../channel-types/testing/type-availability';
 import { ApiHarness, startApiHarness } from '../testing/api-test-harness';
 
@@ -12,6 +12,7 @@ describe('channels: the wizard, the list, config on Kafka, verification, health'
   let avito: FakeAvitoServer;
   let graph: FakeGraphServer;
   let vk: FakeVkServer;
+  let bitrix: FakeBitrix24Server;
   let api: ApiHarness;
   let accountId: string;
   let admin: string;
@@ -72,7 +73,8 @@ describe('channels: the wizard, the list, config on Kafka, verification, health'
     avito = await FakeAvitoServer.start();
     graph = await FakeGraphServer.start();
     vk = await FakeVkServer.start();
-    api = await startApiHarness({ TELEGRAM_API_ROOT: tg.apiRoot, AVITO_API_URL: avito.baseUrl, WHATSAPP_GRAPH_URL: graph.baseUrl, VK_API_URL: vk.apiUrl, CHANNEL_VERIFY_RETRY_MS: '200', PLATFORM_VERIFY_TIMEOUT_MS: '3000', PUBLIC_URL: 'https://crm.example.com' });
+    bitrix = await FakeBitrix24Server.start();
+    api = await startApiHarness({ CRM_ALLOW_LOOPBACK_URLS: 'true', TELEGRAM_API_ROOT: tg.apiRoot, AVITO_API_URL: avito.baseUrl, WHATSAPP_GRAPH_URL: graph.baseUrl, VK_API_URL: vk.apiUrl, CHANNEL_VERIFY_RETRY_MS: '200', PLATFORM_VERIFY_TIMEOUT_MS: '3000', PUBLIC_URL: 'https://crm.example.com' });
     key = parseSecretsKey(api.env.SECRETS_KEY!);
     accountId = await api.createAccount('Магазин');
     admin = api.token(accountId, 'admin');
@@ -84,6 +86,7 @@ describe('channels: the wizard, the list, config on Kafka, verification, health'
     await avito?.close();
     await graph?.close();
     await vk?.close();
+    await bitrix?.close();
   });
 
   it('answers an empty account with no items', async () => {
@@ -115,14 +118,11 @@ describe('channels: the wizard, the list, config on Kafka, verification, health'
   const created = new Map<string, any>();
 
   it('has an integration and a funnel to route to', async () => {
-    // Bitrix24 forwarding does not exist yet (422 INTEGRATION_TYPE_UNAVAILABLE): marked available for this suite's needs.
-    const integration = await asIfAvailable({ integrationTypes: ['bitrix24'] }, () =>
-      call('POST', '/api/v1/integrations', {
-        type: 'bitrix24',
-        name: 'Bitrix24',
-        settings: { webhookUrl: secret('https://example.bitrix24.ru/rest/1/a1b2c3d4e5f6g7h8/') },
-      }),
-    );
+    const integration = await call('POST', '/api/v1/integrations', {
+      type: 'bitrix24',
+      name: 'Bitrix24',
+      settings: { webhookUrl: secret(bitrix.addWebhook({ code: 'a1b2c3d4e5f6g7h8' }).url) },
+    });
     expect(integration.status).toBe(201);
     integrationId = integration.body.id;
     const f = await call('POST', '/api/v1/funnels', { name: 'Продажи', stages: [{ name: 'Новый лид' }, { name: 'В работе' }] });
