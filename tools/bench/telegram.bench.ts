@@ -12,9 +12,9 @@
 // BENCH_NODE_ARGS (extra node flags for the service processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 // Infrastructure as `npm start`/`npm test`: KAFKA_BROKERS / DATABASE_URL when set, else a local broker and server.
 import 'reflect-metadata';
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { ensureDatabase, runMigrations } from '@crm/persistence';
 import { FakeTelegramServer, freePort, provisionInfrastructure, repoRoot, withDatabase } from '@crm/testing';
+import { countBy, cpuSeconds, diffHistogram, dropDatabase, mb, pct, recordsIn, round, routeHistogram, rssSampler, say, startChild, stopChild, until, waitHealthy } from './bench-support';
 import { TelegramKit } from '../../apps/connector-telegram/src/testing/telegram-test-kit';
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -31,7 +32,7 @@ const WARMUP_S = env('BENCH_WARMUP_S', 10);
 const CHATS = env('BENCH_CHATS', 5000);
 const BOTS = env('BENCH_BOTS', 10);
 const ROUTING = process.env.BENCH_ROUTING !== '0';
-const say = (line: string) => process.stdout.write(`${line}\n`);
+const WEBHOOK_ROUTE = '/webhooks/telegram/:channelId';
 
 interface Sample {
   channelId: string;
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
     const loadStarted = performance.now();
     const measureFrom = loadStarted + WARMUP_S * 1000;
     // The connector's own histogram, read when the warm-up ends, to count only the measured part of the run.
-    const serverSideBefore = new Promise<Map<number, number>>((resolve) => setTimeout(() => resolve(webhookHistogram(`http://127.0.0.1:${connectorPort}/metrics`)), WARMUP_S * 1000));
+    const serverSideBefore = new Promise<Map<number, number>>((resolve) => setTimeout(() => resolve(routeHistogram(`http://127.0.0.1:${connectorPort}/metrics`, WEBHOOK_ROUTE)), WARMUP_S * 1000));
     let inFlight = 0;
 
     const send = (chat: number) => {
@@ -236,12 +237,12 @@ async function main(): Promise<void> {
       loadAverage: loadavg().map(round),
     };
     const peakRss = rss.peak();
-    const serverSide = diffHistogram(await webhookHistogram(`http://127.0.0.1:${connectorPort}/metrics`), await serverSideBefore);
+    const serverSide = diffHistogram(await routeHistogram(`http://127.0.0.1:${connectorPort}/metrics`, WEBHOOK_ROUTE), await serverSideBefore);
 
     // --- drain -----------------------------------------------------------------------------------------------------
     const accepted = samples.filter((s) => s.status === 200);
     // Every 200 was preceded by acks=all: the inbound topic holds exactly that many records.
-    const onKafka = await recordsIn(kit, 'channels.inbound.v1');
+    const onKafka = await recordsIn(kit.connection, 'channels.inbound.v1');
     let stored = new Map<string, number>();
     if (ROUTING) {
       await until(async () => {
@@ -304,112 +305,6 @@ async function main(): Promise<void> {
 
 // --- helpers ---------------------------------------------------------------------------------------------------------
 
-function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, workDir: string): ChildProcess {
-  // BENCH_NODE_ARGS: extra node flags for the services (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, script], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = createWriteStream(join(workDir, `${name}.log`));
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  child.once('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM') say(`  ! ${name} exited (${signal ?? code}); see ${join(workDir, `${name}.log`)}`);
-  });
-  return child;
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
-  await until(async () => {
-    if (child.exitCode !== null) throw new Error(`${url}: the process exited`);
-    const res = await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
-    return res?.status === 200 || undefined;
-  }, 120_000, `${url} healthy`);
-}
-
-async function until<T>(fn: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Samples VmRSS of a process every 200 ms (Linux /proc). */
-function rssSampler(pid: number) {
-  const read = () => {
-    try {
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      return match ? Number(match[1]) * 1024 : 0;
-    } catch {
-      return 0;
-    }
-  };
-  let peak = read();
-  const timer = setInterval(() => (peak = Math.max(peak, read())), 200);
-  return { current: read, peak: () => Math.max(peak, read()), stop: () => clearInterval(timer) };
-}
-
-/** utime + stime of a process in seconds (Linux /proc; clock ticks are 100 Hz there). */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/** Cumulative bucket counts (le in ms → count) of the webhook route's 200s in the connector's /metrics. */
-async function webhookHistogram(url: string): Promise<Map<number, number>> {
-  const text = await (await fetch(url)).text();
-  const buckets = new Map<number, number>();
-  for (const line of text.split('\n')) {
-    const m = /^crm_http_request_duration_seconds_bucket\{([^}]*)\} (\d+)/.exec(line);
-    if (!m || !m[1].includes('route="/webhooks/telegram/:channelId"') || !m[1].includes('status="200"')) continue;
-    const le = /le="([^"]+)"/.exec(m[1])![1];
-    buckets.set(le === '+Inf' ? Infinity : Number(le) * 1000, Number(m[2]));
-  }
-  return buckets;
-}
-
-/** The requests between two scrapes: share within 25 ms and the bucket bounds of p50/p99. */
-function diffHistogram(after: Map<number, number>, before: Map<number, number>) {
-  const bounds = [...after.keys()].sort((a, b) => a - b);
-  const counts = bounds.map((le) => (after.get(le) ?? 0) - (before.get(le) ?? 0));
-  const total = counts[counts.length - 1] ?? 0;
-  const bound = (q: number) => {
-    const i = counts.findIndex((c) => c >= q * total);
-    return i < 0 ? null : bounds[i] === Infinity ? 'inf' : bounds[i];
-  };
-  const at25 = counts[bounds.indexOf(25)] ?? 0;
-  return { requests: total, within25ms: total ? round((at25 / total) * 100) : 0, p50Bound: bound(0.5), p99Bound: bound(0.99) };
-}
-
-/** How many records a topic of this run holds (sum of high watermarks minus low ones). */
-async function recordsIn(kit: TelegramKit, base: string): Promise<number> {
-  const admin = kit.connection.kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(kit.connection.topic(base));
-    return offsets.reduce((n, p) => n + Number(BigInt(p.high) - BigInt(p.low)), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /** Direct children of a process (Linux /proc). */
 function childPids(parent: number): number[] {
   return readdirSync('/proc')
@@ -444,29 +339,6 @@ function machineTicks(): { busy: number; total: number } {
     return { busy: 0, total: 0 };
   }
 }
-
-async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
-
-function pct(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]);
-}
-
-function countBy(values: string[]): Record<string, number> {
-  return values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
-}
-
-const round = (n: number) => Math.round(n * 10) / 10;
-const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 main().catch((err: unknown) => {
   say(`bench:telegram failed: ${(err as Error)?.stack ?? String(err)}`);
