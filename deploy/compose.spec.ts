@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { declaredVariables, requiredVariables } from '@crm/config';
 import type { ServiceDefinition } from '@crm/service-kit';
+import { pinnedKafkaVersion } from '@crm/testing';
 import { GENERATED_BEGIN, GENERATED_END, loadDefinitions, renderComposeServices, renderNginxLocations, replaceGenerated } from '../tools/deploy/deploy-files';
 import { loadServices } from '../tools/deploy/service-catalog';
 
@@ -455,6 +456,10 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('runs the Kafka version the tests verify (the one the test infra provisions from deploy/kafka/pom.xml)', () => {
+    expect(svc(doc, 'kafka').image).toBe(`apache/kafka:${pinnedKafkaVersion()}`);
+  });
+
   it('refuses to start without the secrets and keeps them out of the file', () => {
     const text = fs.readFileSync(COMPOSE_FILE, 'utf8');
     expect(text).toMatch(/\$\{SECRETS_KEY:\?[^}]+\}/);
@@ -471,8 +476,9 @@ describe('docker-compose.yml', () => {
 
     it('a required variable removed', () => {
       const bad = copy(doc);
-      delete (svc(bad, 'integrations').environment as Json).SECRETS_KEY;
-      expect(checkCompose(bad, DEFINITIONS)).toEqual(['integrations: required variable SECRETS_KEY is missing from its environment']);
+      // (SECRETS_KEY is no longer required on its own: SECRETS_KEYS may replace it, docs/secrets.md.)
+      delete (svc(bad, 'api').environment as Json).AUTH_JWT_SECRET;
+      expect(checkCompose(bad, DEFINITIONS)).toEqual(['api: required variable AUTH_JWT_SECRET is missing from its environment']);
     });
 
     it('an app missing (and so no longer behind the proxy)', () => {

@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline';
 import { Client } from 'pg';
 import { sign } from 'jsonwebtoken';
 import { TOPIC_SPECS } from '@crm/contracts';
-import { ensureTopics, KafkaConnection } from '@crm/messaging';
+import { KafkaClientConfig, loadConfig } from '@crm/config';
+import { describeKafkaSecurity, kafkaConnectionFromConfig, prepareTopics } from '@crm/messaging';
 import { ensureDatabase, runMigrations } from '@crm/persistence';
 import { cacheDir, provisionInfrastructure, redactUrl, repoRoot, withDatabase } from '@crm/testing';
 import { loadDevSecrets } from './dev-secrets';
@@ -64,12 +65,16 @@ async function main(): Promise<void> {
     await runMigrations(databaseUrl);
     say(`  database ${redactUrl(databaseUrl)} migrated`);
 
-    const connection = new KafkaConnection({ brokers: infra.kafkaBrokers, clientId: 'dev-stack', topicPrefix });
-    await ensureTopics(
+    // The same Kafka settings as the services (TLS, SASL, KAFKA_CREATE_TOPICS from the environment).
+    const kafkaConfig = loadConfig(KafkaClientConfig, { ...env, KAFKA_BROKERS: infra.kafkaBrokers.join(','), KAFKA_TOPIC_PREFIX: topicPrefix }, 'dev-stack');
+    const connection = kafkaConnectionFromConfig(kafkaConfig, { clientId: 'dev-stack' });
+    await connection.verifyTls();
+    await prepareTopics(
       connection,
       TOPIC_SPECS.map((s) => ({ name: s.name, partitions: s.partitions, compacted: s.compacted, config: Object.fromEntries(s.configEntries.map((e) => [e.name, e.value])) })),
+      { create: kafkaConfig.KAFKA_CREATE_TOPICS },
     );
-    say(`  topics ready (prefix "${topicPrefix}")`);
+    say(`  topics ready (prefix "${topicPrefix}", ${describeKafkaSecurity(kafkaConfig)})`);
 
     await seedDemoAccount(databaseUrl);
     const secrets = loadDevSecrets(join(devDir, 'secrets.json'));

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { connectorKitControllers, connectorKitProviders, type ConnectorKitOptions } from '@crm/connector-kit';
 import { AvitoApiClient, type AvitoChannelState, AvitoTokenProvider } from '@crm/platform-avito';
+import { secretKeyringFromEnv } from '@crm/secrets';
 import { SERVICE_CONFIG, ServiceKitModule } from '@crm/service-kit';
 import { AvitoSessions } from './auth/avito-sessions.service';
 import { PostgresAvitoTokenStore } from './auth/postgres-avito-token.store';
@@ -17,7 +18,7 @@ import { AvitoWebhookAdapter } from './webhook/avito-webhook.adapter';
 const CONNECTOR_KIT: ConnectorKitOptions<ConnectorAvitoConfig, AvitoChannelState> = {
   channelType: 'avito',
   settings: (c) => ({
-    secretsKey: c.SECRETS_KEY,
+    secretsKey: secretKeyringFromEnv(c),
     produceTimeoutMs: c.AVITO_PRODUCE_TIMEOUT_MS,
     sendRetryWindowMs: c.AVITO_SEND_RETRY_WINDOW_MS,
     healthIntervalMs: c.AVITO_HEALTH_INTERVAL_MS,

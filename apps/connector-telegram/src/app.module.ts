@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { connectorKitControllers, connectorKitProviders, type ConnectorKitOptions } from '@crm/connector-kit';
 import type { TelegramChannelState } from '@crm/platform-telegram';
+import { secretKeyringFromEnv } from '@crm/secrets';
 import { ServiceKitModule } from '@crm/service-kit';
 import { BotApiCache } from './bot-api/bot-api.cache';
 import { TelegramChannelStateAdapter } from './channel/telegram-channel-state.adapter';
@@ -23,11 +24,12 @@ const UPDATE_SOURCES = { webhook: WebhookUpdateSource, polling: PollingUpdateSou
 const CONNECTOR_KIT: ConnectorKitOptions<ConnectorTelegramConfig, TelegramChannelState> = {
   channelType: 'telegram',
   settings: (c) => ({
-    secretsKey: c.SECRETS_KEY,
+    secretsKey: secretKeyringFromEnv(c),
     produceTimeoutMs: c.TELEGRAM_PRODUCE_TIMEOUT_MS,
     produceLingerMs: c.TELEGRAM_PRODUCE_LINGER_MS,
     sendRetryWindowMs: c.TELEGRAM_SEND_RETRY_WINDOW_MS,
     healthIntervalMs: c.TELEGRAM_HEALTH_INTERVAL_MS,
+    leaseTtlMs: c.TELEGRAM_LEASE_TTL_MS,
   }),
   channelState: TelegramChannelStateAdapter,
   webhook: TelegramWebhookAdapter,

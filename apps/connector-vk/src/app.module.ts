@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { connectorKitControllers, connectorKitProviders, type ConnectorKitOptions } from '@crm/connector-kit';
 import { VkApiClient, type VkChannelState } from '@crm/platform-vk';
+import { secretKeyringFromEnv } from '@crm/secrets';
 import { SERVICE_CONFIG, ServiceKitModule } from '@crm/service-kit';
 import { VkChannelStateAdapter } from './channel/vk-channel-state.adapter';
 import { ConnectorVkConfig } from './config/connector-vk.config';
@@ -20,7 +21,7 @@ import { VkWebhookAdapter } from './webhook/vk-webhook.adapter';
 const CONNECTOR_KIT: ConnectorKitOptions<ConnectorVkConfig, VkChannelState> = {
   channelType: 'vk',
   settings: (c) => ({
-    secretsKey: c.SECRETS_KEY,
+    secretsKey: secretKeyringFromEnv(c),
     produceTimeoutMs: c.VK_PRODUCE_TIMEOUT_MS,
     sendRetryWindowMs: c.VK_SEND_RETRY_WINDOW_MS,
     healthIntervalMs: c.VK_HEALTH_INTERVAL_MS,

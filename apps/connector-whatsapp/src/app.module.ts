@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { connectorKitControllers, connectorKitProviders, type ConnectorKitOptions } from '@crm/connector-kit';
 import type { WhatsappChannelState } from '@crm/platform-whatsapp';
+import { secretKeyringFromEnv } from '@crm/secrets';
 import { ServiceKitModule } from '@crm/service-kit';
 import { WhatsappChannelStateAdapter } from './channel/whatsapp-channel-state.adapter';
 import { ConnectorWhatsappConfig } from './config/connector-whatsapp.config';
@@ -12,7 +13,7 @@ import { WhatsappWebhookAdapter } from './webhook/whatsapp-webhook.adapter';
 const CONNECTOR_KIT: ConnectorKitOptions<ConnectorWhatsappConfig, WhatsappChannelState> = {
   channelType: 'whatsapp',
   settings: (c) => ({
-    secretsKey: c.SECRETS_KEY,
+    secretsKey: secretKeyringFromEnv(c),
     produceTimeoutMs: c.WHATSAPP_PRODUCE_TIMEOUT_MS,
     produceLingerMs: c.WHATSAPP_PRODUCE_LINGER_MS,
     sendRetryWindowMs: c.WHATSAPP_SEND_RETRY_WINDOW_MS,

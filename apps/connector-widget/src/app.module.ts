@@ -1,6 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
+import { secretKeyringFromEnv } from '@crm/secrets';
 import { ServiceKitModule } from '@crm/service-kit';
 import { VisitorTokens } from '@crm/widget-visitor';
 import { WidgetChannelDirectory } from './channels/widget-channel.port';
@@ -42,7 +43,7 @@ export class AppModule implements NestModule {
       providers: [
         { provide: APP_FILTER, useClass: WidgetExceptionFilter },
         { provide: APP_PIPE, useFactory: widgetValidationPipe },
-        { provide: VisitorTokens, useFactory: () => new VisitorTokens(Buffer.from(config.SECRETS_KEY, 'base64'), config.WIDGET_VISITOR_TOKEN_TTL_SECONDS) },
+        { provide: VisitorTokens, useFactory: () => new VisitorTokens(secretKeyringFromEnv(config).derivationKey, config.WIDGET_VISITOR_TOKEN_TTL_SECONDS) },
         { provide: WidgetChannelDirectory, useClass: WidgetChannelRepository },
         { provide: VisitorConversations, useClass: VisitorConversationRepository },
         WidgetEventPublisher,

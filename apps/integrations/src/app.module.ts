@@ -10,6 +10,10 @@ import { IntegrationClaims } from './forward-records/integration-claims';
 import { SyncWorkRepository } from './forward-records/sync-work.repository';
 import { SyncWorker } from './forward-records/sync-worker';
 import { SyncWorkerSignal } from './forward-records/sync-worker.signal';
+import { ClientErasedConsumer } from './forward-client-erased/client-erased.consumer';
+import { ForwardClientErasedUseCase } from './forward-client-erased/forward-client-erased.usecase';
+import { ClientMergedConsumer } from './forward-client-merged/client-merged.consumer';
+import { ForwardClientMergedUseCase } from './forward-client-merged/forward-client-merged.usecase';
 import { CrmEventsConsumer } from './ingest-crm-events/crm-events.consumer';
 import { IngestCrmEventsUseCase } from './ingest-crm-events/ingest-crm-events.usecase';
 import { SyncRecordWriter } from './ingest-crm-events/sync-record.writer';
@@ -36,7 +40,7 @@ export class AppModule {
           poolSize: config.SYNC_WORKER_CONCURRENCY * 2 + 8,
         }),
       ],
-      controllers: [CrmEventsConsumer],
+      controllers: [CrmEventsConsumer, ClientErasedConsumer, ClientMergedConsumer],
       providers: [
         clockProvider,
         ...crmAdapterProviders,
@@ -50,6 +54,8 @@ export class AppModule {
         SyncWorker,
         RecheckIntegrationUseCase,
         IntegrationRecheckScheduler,
+        ForwardClientErasedUseCase,
+        ForwardClientMergedUseCase,
       ],
     };
   }

@@ -112,6 +112,16 @@ describe('integrations service: forwarding to Bitrix24 (real Kafka + Postgres, f
     expect(h.b24.calls.length - calls).toBe(1);
   });
 
+  it('a message received right after the link is forwarded although the platform dates it (in whole seconds) before', async () => {
+    const integrationId = await h.integration();
+    const channel = await h.channel({ integrationId, name: 'Только что подключён' });
+    // Telegram, WhatsApp and VK date messages in whole seconds; the clocks of the platform and ours differ too.
+    const platformTime = new Date(Math.floor(Date.now() / 1000) * 1000 - 2_000);
+    await h.send(channel, { chatId: 'just-linked', text: 'Первое после подключения', sentAt: platformTime });
+    const rows = await h.waitForRecords(integrationId, 3);
+    expect(commentTexts(h, rows[1].external_id!)).toEqual(['Первое после подключения']);
+  });
+
   it('a refused webhook turns the integration error, its records wait pending, and go out after PATCH', async () => {
     const hook = h.b24.addWebhook();
     const integrationId = await h.integration(hook);

@@ -1,22 +1,15 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { IsBrokerList, IsPostgresUrl, toInt } from './validators';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+import { KafkaClientConfig } from './kafka-client.config';
+import { IsPostgresUrl, toInt } from './validators';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** Variables every service reads (DESIGN §3). Apps extend this with their own. */
-export class BaseServiceConfig {
+/** Variables every service reads (DESIGN §3; the Kafka ones in KafkaClientConfig). Apps extend this with their own. */
+export class BaseServiceConfig extends KafkaClientConfig {
   @IsPostgresUrl()
   DATABASE_URL!: string;
-
-  @IsBrokerList()
-  KAFKA_BROKERS!: string;
-
-  /** Namespaces every topic and consumer group; may be empty. */
-  @IsString()
-  @Matches(/^[A-Za-z0-9._-]*$/, { message: 'KAFKA_TOPIC_PREFIX may contain only letters, digits, ".", "_" and "-"' })
-  KAFKA_TOPIC_PREFIX: string = '';
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
@@ -43,8 +36,4 @@ export class BaseServiceConfig {
   @IsInt()
   @Min(0)
   SHUTDOWN_GRACE_MS: number = 0;
-
-  get kafkaBrokers(): string[] {
-    return this.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
-  }
 }

@@ -1,5 +1,6 @@
 export { BaseServiceConfig, LOG_LEVELS, type LogLevel } from './base-service.config';
 export { ConfigValidationError, type ConfigProblem } from './config-validation.error';
+export { KAFKA_SASL_MECHANISMS, KafkaClientConfig, type KafkaSaslMechanism } from './kafka-client.config';
 export { declaredVariables, loadConfig, requiredVariables } from './load-config';
 export {
   WithAvitoApiUrl,
@@ -11,4 +12,4 @@ export {
   WithVkApiUrl,
   WithWhatsappGraphUrl,
 } from './shared-variables';
-export { IsBase64Key, IsBrokerList, IsHttpRoot, IsPostgresUrl, toBool, toInt } from './validators';
+export { IsBase64Key, IsBrokerList, IsHttpRoot, IsPemFile, IsPostgresUrl, pemFileProblem, toBool, toInt } from './validators';

@@ -1,5 +1,7 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsNotEmpty, IsString, Matches, MinLength } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, Matches, MinLength, ValidateIf } from 'class-validator';
+import type { SecretsKeyVariables } from '@crm/secrets';
+import { IsSecretKeyring } from './secret-keyring.validator';
 import { IsBase64Key, IsHttpRoot, toBool } from './validators';
 
 /**
@@ -10,9 +12,25 @@ type Ctor<T = object> = new (...args: any[]) => T;
 
 export function WithSecretsKey<TBase extends Ctor>(Base: TBase) {
   class WithSecretsKeyConfig extends Base {
-    /** base64 of 32 random bytes; encrypts credentials at rest (AES-256-GCM). */
+    /** base64 of 32 random bytes; encrypts credentials at rest (AES-256-GCM) as key id `legacy`. Or SECRETS_KEYS. */
+    @ValidateIf((o: SecretsKeyVariables) => o.SECRETS_KEY !== undefined || o.SECRETS_KEYS === undefined)
     @IsBase64Key(32)
-    SECRETS_KEY!: string;
+    SECRETS_KEY?: string;
+
+    /** `kid:base64,kid2:base64…`: every key accepted for reading (docs/secrets.md); the first writes by default. */
+    @ValidateIf((o: SecretsKeyVariables) => o.SECRETS_KEYS !== undefined || o.SECRETS_WRITE_KEY_ID !== undefined || o.SECRETS_DERIVATION_KEY_ID !== undefined)
+    @IsSecretKeyring()
+    SECRETS_KEYS?: string;
+
+    /** The key id that encrypts new values (default: the first of SECRETS_KEYS). */
+    @IsOptional()
+    @IsString()
+    SECRETS_WRITE_KEY_ID?: string;
+
+    /** The key id of derived values (fingerprints, derived webhook secrets, visitor tokens); required with several keys. */
+    @IsOptional()
+    @IsString()
+    SECRETS_DERIVATION_KEY_ID?: string;
   }
   return WithSecretsKeyConfig;
 }

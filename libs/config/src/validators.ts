@@ -1,3 +1,5 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { TransformFnParams } from 'class-transformer';
 import { registerDecorator, ValidationOptions } from 'class-validator';
 
@@ -60,3 +62,54 @@ export const IsBase64Key = (bytes: number, options?: ValidationOptions) =>
   custom('isBase64Key', `must be base64 encoding exactly ${bytes} bytes`, (v) =>
     typeof v === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === bytes,
   options);
+
+/** Why `file` is not a readable PEM `kind` ('certificate' | 'private key'); null when it is one. */
+export function pemFileProblem(file: unknown, kind: 'certificate' | 'private key'): string | null {
+  if (typeof file !== 'string' || file.trim() === '') return `must be the path of a PEM ${kind} file`;
+  let content: Buffer;
+  try {
+    content = readFileSync(file);
+  } catch (err) {
+    return `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+  try {
+    if (kind === 'certificate') new X509Certificate(content);
+    else createPrivateKey(content);
+    return null;
+  } catch {
+    return `${file} is not a PEM ${kind}${kind === 'private key' ? ' (an unencrypted one)' : ''}`;
+  }
+}
+
+/** A readable file holding a PEM certificate (or bundle) / an unencrypted PEM private key. */
+export const IsPemFile = (kind: 'certificate' | 'private key', options?: ValidationOptions) =>
+  (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isPemFile',
+      target: target.constructor,
+      propertyName,
+      options: { message: (args) => `${propertyName} ${pemFileProblem(args.value, kind) ?? 'is invalid'}`, ...options },
+      validator: { validate: (v) => pemFileProblem(v, kind) === null },
+    });
+
+/** Only meaningful together with `other` = true (e.g. a CA file without KAFKA_SSL=true would be silently ignored). */
+export const RequiresTrue = (other: string, options?: ValidationOptions) =>
+  (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'requiresTrue',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} is set but ${other} is not true`, ...options },
+      validator: { validate: (_v, args) => (args?.object as Record<string, unknown>)[other] === true },
+    });
+
+/** Only meaningful together with `other` set. */
+export const RequiresSet = (other: string, options?: ValidationOptions) =>
+  (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'requiresSet',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} is set but ${other} is not`, ...options },
+      validator: { validate: (_v, args) => (args?.object as Record<string, unknown>)[other] !== undefined },
+    });

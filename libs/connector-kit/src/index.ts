@@ -12,7 +12,7 @@ export { type ChannelHealth, type ChannelLifecyclePort, type DisconnectReason, t
 
 // Pure helpers
 export { TokenBucket } from './core/rate-limit/token-bucket';
-export { SendRateLimiter, type SendRateLimits } from './core/rate-limit/send-rate-limiter';
+export { SendRateLimiter, type SendRateLimits, type SharedChannelBudget } from './core/rate-limit/send-rate-limiter';
 export { parseRetryAfter, retryCall, RetryErrorCode, type RetryCallOptions, SendInterruptedError } from './core/retry/retry-call';
 export { ChannelStateRegistry, connectionActions, type ChannelStateBuilder, type ConnectionActions } from './core/registry/channel-registry';
 export { channelStateBuilder } from './core/registry/channel-state-builder';
@@ -34,6 +34,9 @@ export { StatusPublisher } from './nest/publish/status-publisher';
 export { HealthReporter } from './nest/publish/health-reporter';
 export { ChannelConnections } from './nest/connections/channel-connections.service';
 export { ChannelHealthMonitor } from './nest/connections/channel-health.monitor';
+export { LeaseService } from './nest/coordination/lease.service';
+export { ChannelLeases } from './nest/coordination/channel-leases.service';
+export { SharedSendBudgetRepository } from './nest/coordination/shared-send-budget.repository';
 export { DEFAULT_WEBHOOK_BODY_LIMIT, WebhookHttpHandler } from './nest/webhook/webhook.http-handler';
 export { ReceiveWebhookUseCase } from './nest/webhook/receive-webhook.usecase';
 export { DeliveryLogRepository, type DeliveryClaim, type DeliveryRef } from './nest/outbound/delivery-log.repository';

@@ -80,7 +80,7 @@ describe('DLQ records', () => {
 
   it('rejects invalid DLQ records with paths', () => {
     const good = createDlqRecord({ originalTopic: 'a', partition: 0, offset: '1', value: 'x', error: new Error('e'), attempts: 1 });
-    const bad = { ...good, partition: -1, offset: '-3', attempts: 0, payloadEncoding: 'hex', error: { message: 'm' }, extra: true };
+    const bad = { ...good, partition: -1, offset: '-3', attempts: -1, payloadEncoding: 'hex', error: { message: 'm' }, extra: true };
     const err = caught(() => decodeDlqRecord(Buffer.from(JSON.stringify(bad))));
     expect(err.code).toBe(ContractViolationCode.SchemaInvalid);
     expect(err.details.map((d) => d.path).sort()).toEqual([
@@ -93,6 +93,8 @@ describe('DLQ records', () => {
     ]);
     expect(caught(() => decodeDlqRecord(null)).code).toBe(ContractViolationCode.EmptyValue);
     expect(caught(() => decodeDlqRecord(Buffer.from('{'))).code).toBe(ContractViolationCode.InvalidJson);
-    expect(caught(() => encodeDlqRecord({ ...good, attempts: 0 } as DlqRecord)).code).toBe(ContractViolationCode.SchemaInvalid);
+    expect(caught(() => encodeDlqRecord({ ...good, attempts: -1 } as DlqRecord)).code).toBe(ContractViolationCode.SchemaInvalid);
+    // A value that could not be decoded is dead-lettered without a handler attempt.
+    expect(() => encodeDlqRecord({ ...good, attempts: 0 } as DlqRecord)).not.toThrow();
   });
 });

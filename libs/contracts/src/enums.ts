@@ -97,6 +97,10 @@ export const CHANNEL_STATUSES = valuesOf(ChannelStatus);
 export const CrmEventKind = {
   ClientCreated: 'client.created',
   ClientMatched: 'client.matched',
+  /** An admin merged client `mergedClientId` into `clientId` (POST /clients/:id/merge); one per lead (or dialog) of the survivor. */
+  ClientMerged: 'client.merged',
+  /** An admin erased the client's personal data (DELETE /clients/:id); one per lead (or dialog) it had. No personal data. */
+  ClientErased: 'client.erased',
   LeadCreated: 'lead.created',
   LeadLinked: 'lead.linked',
   /** An agent moved the lead to another stage or closed/reopened it (PATCH /leads/:id). */

@@ -11,6 +11,7 @@ export {
   isDlqTopic,
   prefixedTopic,
   prefixedTopicSpecs,
+  TOPIC_RETENTION_MS,
   TOPIC_SPECS,
   type TopicSpec,
   Topics,
@@ -76,6 +77,7 @@ export {
 export { MessageStatusData, MESSAGE_STATUS_TYPE, MESSAGE_STATUS_VERSION } from './payloads/message-status';
 export { ChannelHealthData, CHANNEL_HEALTH_TYPE, CHANNEL_HEALTH_VERSION } from './payloads/channel-health';
 export { ChannelConfigData, CHANNEL_CONFIG_TYPE, CHANNEL_CONFIG_VERSION } from './payloads/channel-config';
+export { channelConfigRecord, type ChannelConfigRecord, type ChannelConfigSource } from './channel-config-record';
 export {
   CRM_EVENT_TYPE,
   CRM_EVENT_VERSION,

@@ -253,6 +253,8 @@ describe('CrmEventData', () => {
     ['client.created', { clientId: CLIENT_ID }, []],
     ['client.matched', { clientId: CLIENT_ID }, ['matchRule']],
     ['client.matched', { clientId: CLIENT_ID, matchRule: 'email' }, ['matchRule']],
+    ['client.erased', {}, ['clientId']],
+    ['client.erased', { clientId: CLIENT_ID, leadId: LEAD_ID }, []],
     ['lead.created', {}, ['leadId']],
     ['lead.linked', { leadId: LEAD_ID, clientId: CLIENT_ID }, []],
     ['lead.updated', { leadId: LEAD_ID }, ['leadStatus']],

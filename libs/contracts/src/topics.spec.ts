@@ -8,6 +8,7 @@ import {
   parseChatKey,
   prefixedTopic,
   prefixedTopicSpecs,
+  TOPIC_RETENTION_MS,
   TOPIC_SPECS,
   Topics,
 } from './index';
@@ -48,11 +49,21 @@ describe('topics', () => {
     expect(byName['channels.config.v1'].configEntries).toEqual([{ name: 'cleanup.policy', value: 'compact' }]);
     for (const t of ['channels.inbound.v1', 'channels.outbound.v1', 'channels.status.v1', 'crm.events.v1']) {
       expect(byName[t]).toMatchObject({ partitions: 6, compacted: false, dlq: false });
-      expect(byName[t].configEntries).toEqual([{ name: 'cleanup.policy', value: 'delete' }]);
+      expect(byName[t].configEntries).toEqual([{ name: 'cleanup.policy', value: 'delete' }, { name: 'retention.ms', value: '604800000' }]);
     }
     for (const t of BASE_TOPICS) {
       expect(byName[`${t}.dlq.v1`]).toMatchObject({ partitions: 1, compacted: false, dlq: true });
     }
+  });
+
+  it('TOPIC_SPECS: personal data leaves the data topics after 7 days and the DLQs after 14; channels.config has no time limit', () => {
+    const retention = (name: string) => TOPIC_SPECS.find((s) => s.name === name)!.configEntries.find((e) => e.name === 'retention.ms')?.value;
+    for (const t of BASE_TOPICS.filter((b) => b !== 'channels.config.v1')) expect([t, retention(t)]).toEqual([t, String(7 * 24 * 3600 * 1000)]);
+    for (const t of BASE_TOPICS) expect([t, retention(`${t}.dlq.v1`)]).toEqual([t, String(14 * 24 * 3600 * 1000)]);
+    expect(retention('channels.config.v1')).toBeUndefined();
+    expect(TOPIC_RETENTION_MS).toEqual({ data: 604_800_000, dlq: 1_209_600_000 });
+    // Every non-compacted topic has a deliberate retention (none is left to the broker default).
+    expect(TOPIC_SPECS.filter((s) => !s.compacted && retention(s.name) === undefined)).toEqual([]);
   });
 
   it('prefixedTopicSpecs prefixes every name and keeps the rest', () => {

@@ -73,13 +73,23 @@ export const DEFAULT_PARTITIONS: Readonly<Record<BaseTopic, number>> & { readonl
 
 const COMPACTED: ReadonlySet<string> = new Set<string>([Topics.ChannelsConfig]);
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * How long a record stays on a topic (`retention.ms`, docs/data-protection.md). The data topics carry personal data
+ * (names, phones, message texts) and are consumed within seconds, so a week covers any outage; a DLQ keeps its records
+ * for two weeks, time to look at and replay them. The compacted channels.config.v1 keeps each channel's latest state
+ * (no personal data) with no time limit.
+ */
+export const TOPIC_RETENTION_MS = Object.freeze({ data: 7 * DAY_MS, dlq: 14 * DAY_MS });
+
 function spec(name: string, partitions: number, compacted: boolean, dlq: boolean): TopicSpec {
+  const retention = compacted ? [] : [Object.freeze({ name: 'retention.ms', value: String(dlq ? TOPIC_RETENTION_MS.dlq : TOPIC_RETENTION_MS.data) })];
   return Object.freeze({
     name,
     partitions,
     compacted,
     dlq,
-    configEntries: Object.freeze([Object.freeze({ name: 'cleanup.policy', value: compacted ? 'compact' : 'delete' })]),
+    configEntries: Object.freeze([Object.freeze({ name: 'cleanup.policy', value: compacted ? 'compact' : 'delete' }), ...retention]),
   });
 }
 

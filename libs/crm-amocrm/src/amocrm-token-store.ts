@@ -1,4 +1,4 @@
-import { decryptJson, encryptJson } from '@crm/secrets';
+import { decryptJson, encryptJson, type SecretKeys } from '@crm/secrets';
 import { readTokens, type AmocrmTokens } from './amocrm-client';
 
 /** Which integration (tenant-scoped). */
@@ -38,7 +38,7 @@ const LOCK_TIMEOUT = '5s';
 export class PgAmocrmTokenStore implements AmocrmTokenStore {
   constructor(
     private readonly db: SqlTransactor,
-    private readonly secretsKey: Buffer,
+    private readonly secretsKey: SecretKeys,
   ) {}
 
   withLockedTokens<T>(ref: AmocrmIntegrationRef, fn: (stored: AmocrmTokens | null) => Promise<{ store?: AmocrmTokens; result: T }>): Promise<T> {

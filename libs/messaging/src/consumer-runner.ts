@@ -1,5 +1,5 @@
 import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { messagingMetrics } from './messaging-metrics';
+import { messagingMetrics, trackConsumerMetrics, type PartitionPosition } from './messaging-metrics';
 import { KafkaConnection } from './kafka-connection';
 import { EventProducer } from './event-producer';
 import { buildDeadLetter } from './dead-letter';
@@ -115,6 +115,9 @@ export class ConsumerRunner<T> {
   private running = false;
   private readonly log: ConsumerLogger;
   private readonly metrics = messagingMetrics();
+  /** Per `<full topic>:<partition>`: last fetched high watermark and next offset to process (the lag metric). */
+  private readonly positions = new Map<string, PartitionPosition>();
+  private untrackMetrics?: () => void;
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -165,6 +168,7 @@ export class ConsumerRunner<T> {
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
     this.consumer = consumer;
+    this.trackMetrics(consumer);
     consumer.on(consumer.events.CRASH, (event) => {
       // kafkajs gave up on this consumer (no restart): it is no longer running, readiness must say so.
       if (!event.payload.restart) this.running = false;
@@ -187,7 +191,24 @@ export class ConsumerRunner<T> {
   async stop(): Promise<void> {
     this.running = false;
     await this.consumer?.disconnect();
+    this.untrackMetrics?.();
+    this.positions.clear();
     if (this.ownsProducer) await this.dlqProducer.disconnect();
+  }
+
+  /** Lag and paused partitions on /metrics; partitions revoked by a rebalance stop being reported. */
+  private trackMetrics(consumer: Consumer): void {
+    this.untrackMetrics?.();
+    this.untrackMetrics = trackConsumerMetrics({
+      groupId: this.groupId,
+      topics: this.options.topics,
+      positions: () => [...this.positions.values()],
+      pausedTopics: () => [...this.pausedPartitions.values()].map((p) => p.topic),
+    });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}:${p}`)));
+      for (const key of this.positions.keys()) if (!assigned.has(key)) this.positions.delete(key);
+    });
   }
 
   private baseTopic(fullTopic: string): string {
@@ -198,11 +219,14 @@ export class ConsumerRunner<T> {
     const { batch, isRunning, isStale, resolveOffset, heartbeat } = payload;
     const topic = this.baseTopic(batch.topic);
     const alive = () => this.running && isRunning() && !isStale();
+    const position: PartitionPosition = { topic, partition: batch.partition, highWatermark: Number(batch.highWatermark), next: Number(batch.firstOffset() ?? batch.highWatermark) };
+    this.positions.set(`${batch.topic}:${batch.partition}`, position);
     const commit = async (offset: string) => {
       resolveOffset(offset);
       await this.consumer!.commitOffsets([
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() },
       ]);
+      position.next = Number(offset) + 1;
     };
 
     let run: ConsumedMessage<T>[] = [];
@@ -325,7 +349,6 @@ export class ConsumerRunner<T> {
     } catch (pauseErr) {
       this.log.warn({ err: describe(pauseErr) }, 'could not pause the partition');
     }
-    this.metrics.paused.set({ group: this.groupId }, this.pausedPartitions.size);
     this.log.warn({ err: describe(err), ...coordinates(message) }, 'infrastructure unavailable; partition paused');
   }
 
@@ -340,7 +363,6 @@ export class ConsumerRunner<T> {
       // The consumer is gone (stopped): a new one starts unpaused.
       this.log.warn({ err: describe(resumeErr) }, 'could not resume the partition');
     }
-    this.metrics.paused.set({ group: this.groupId }, this.pausedPartitions.size);
     this.log.info({ topic: message.topic, partition: message.partition, pausedForMs: this.now() - current.since }, 'partition resumed');
   }
 

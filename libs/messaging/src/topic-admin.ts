@@ -1,4 +1,4 @@
-import { Admin, ITopicConfig } from 'kafkajs';
+import { Admin, ConfigResourceTypes, ITopicConfig } from 'kafkajs';
 import { KafkaConnection } from './kafka-connection';
 
 export interface TopicSpec {
@@ -76,4 +76,59 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000
     if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leader after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Thrown when KAFKA_CREATE_TOPICS=false and the cluster lacks topics (or has them with the wrong shape). */
+export class TopicsNotReadyError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Kafka topics are not ready (KAFKA_CREATE_TOPICS=false, so they are not created): ${problems.join('; ')}`);
+    this.name = 'TopicsNotReadyError';
+  }
+}
+
+/**
+ * For clusters where the apps may not create topics: every problem of the existing topics against the specs — missing
+ * (named), fewer partitions than specified, or another cleanup policy (compact vs delete). [] when they are ready.
+ * Needs Describe and DescribeConfigs on the topics, nothing else.
+ */
+export async function verifyTopics(connection: KafkaConnection, specs: TopicSpec[]): Promise<string[]> {
+  const admin = connection.kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((s) => !existing.has(connection.topic(s.name))).map((s) => connection.topic(s.name));
+    const present = specs.filter((s) => existing.has(connection.topic(s.name)));
+    const problems = missing.length > 0 ? [`missing topics: ${missing.join(', ')}`] : [];
+    if (present.length === 0) return problems;
+    const meta = await admin.fetchTopicMetadata({ topics: present.map((s) => connection.topic(s.name)) });
+    const partitions = new Map(meta.topics.map((t) => [t.name, t.partitions.length]));
+    const configs = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: present.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: connection.topic(s.name), configNames: ['cleanup.policy'] })),
+    });
+    const policies = new Map(configs.resources.map((r) => [r.resourceName, r.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue ?? 'delete']));
+    for (const spec of present) {
+      const name = connection.topic(spec.name);
+      const have = partitions.get(name) ?? 0;
+      if (have < spec.partitions) problems.push(`${name} has ${have} partition(s), needs at least ${spec.partitions}`);
+      const compacted = (policies.get(name) ?? 'delete').split(',').map((p) => p.trim()).includes('compact');
+      if (compacted !== Boolean(spec.compacted)) {
+        problems.push(`${name} has cleanup.policy=${policies.get(name)}, needs ${spec.compacted ? 'compact' : 'delete'}`);
+      }
+    }
+    return problems;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * At boot: `create` → ensureTopics (returns the topics created); otherwise verifyTopics and a TopicsNotReadyError
+ * naming every problem, so the process stops before it consumes or produces anything.
+ */
+export async function prepareTopics(connection: KafkaConnection, specs: TopicSpec[], options: { create: boolean }): Promise<string[]> {
+  if (options.create) return ensureTopics(connection, specs);
+  const problems = await verifyTopics(connection, specs);
+  if (problems.length > 0) throw new TopicsNotReadyError(problems);
+  return [];
 }

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { EventProducer, OutgoingMessage } from '@crm/messaging';
+import { outboxBacklogQuery, trackOutboxBacklog } from './outbox-metrics';
 import { OUTBOX_CHANNEL } from './outbox-writer';
 
 export interface OutboxRelayOptions {
@@ -10,6 +11,8 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** Published rows older than this are deleted. */
   retentionMs?: number;
+  /** crm_outbox_backlog on /metrics reads the table at most this often (default 5000). */
+  backlogSampleMs?: number;
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -27,6 +30,7 @@ export class OutboxRelay {
   private wake?: () => void;
   private loop?: Promise<void>;
   private lastCleanup = 0;
+  private untrackBacklog?: () => void;
   published = 0;
 
   constructor(
@@ -37,12 +41,14 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     this.running = true;
+    this.untrackBacklog = trackOutboxBacklog(outboxBacklogQuery(this.dataSource), { minIntervalMs: this.options.backlogSampleMs });
     await this.listen();
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.untrackBacklog?.();
     this.wake?.();
     await this.loop;
     clearTimeout(this.timer);

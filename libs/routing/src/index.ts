@@ -44,3 +44,5 @@ export {
   type LookupRequest,
   type VerifiedPhoneTargets,
 } from './planner/plan-inbound-batch';
+export { loadRoutingLookups, type RoutingLookupPort } from './planner/load-routing-lookups';
+export { previewOf, simulateFirstMessage, type RoutingPreview, type SimulationInput } from './simulate/simulate-first-message';

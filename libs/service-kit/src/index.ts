@@ -23,4 +23,5 @@ export { consumerPattern, type ConsumerPatternOptions, type ConsumerTuning } fro
 export { KafkaConsumerTransport, type KafkaConsumerTransportOptions } from './transport/kafka-consumer.transport';
 export { KafkaRecordContext } from './transport/kafka-record.context';
 export { PassThroughRpcFilter } from './transport/pass-through-rpc.filter';
+export { PerInstanceGroups } from './transport/per-instance-groups';
 export { IS_PUBLIC, Public } from './public.decorator';

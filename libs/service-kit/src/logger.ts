@@ -5,7 +5,7 @@ import { currentLogContext } from './request-context';
 /** Field names whose values never reach a log line, wherever they appear (two levels deep). */
 export const REDACTED_KEYS = [
   'password', 'secret', 'secrets', 'token', 'botToken', 'accessToken', 'appSecret', 'clientSecret', 'longLivedToken',
-  'authCode', 'refreshToken', 'webhookSecret', 'verifyToken', 'authorization', 'cookie', 'apiKey', 'SECRETS_KEY',
+  'authCode', 'refreshToken', 'webhookSecret', 'verifyToken', 'authorization', 'cookie', 'apiKey', 'SECRETS_KEY', 'SECRETS_KEYS',
   'AUTH_JWT_SECRET', 'x-telegram-bot-api-secret-token', 'encryptedSecrets',
 ];
 

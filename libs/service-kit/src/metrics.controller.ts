@@ -5,14 +5,18 @@ import { collectDefaultMetrics, register } from 'prom-client';
 
 let defaultsCollected = false;
 
-/** GET /metrics — Prometheus text format: process/runtime metrics plus whatever the app and libraries registered. */
+/**
+ * GET /metrics — Prometheus text format: the standard process/runtime metrics under their usual names
+ * (`process_cpu_seconds_total`, `process_resident_memory_bytes`, `nodejs_heap_size_used_bytes`…, so stock dashboards
+ * and alerts work) plus whatever the app and libraries registered, all of ours named `crm_*`.
+ */
 @ApiExcludeController()
 @Public()
 @Controller()
 export class MetricsController {
   constructor() {
     if (!defaultsCollected) {
-      collectDefaultMetrics({ prefix: 'crm_' });
+      collectDefaultMetrics();
       defaultsCollected = true;
     }
   }

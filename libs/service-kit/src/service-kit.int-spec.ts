@@ -33,7 +33,7 @@ describe('a service booted on real Postgres and Kafka', () => {
     expect(body).toMatchObject({ status: 'ok', service: 'api', checks: { postgres: { up: true }, kafka: { up: true } } });
 
     const metrics = await (await fetch(`${service.url}/metrics`)).text();
-    expect(metrics).toContain('crm_process_cpu_user_seconds_total');
+    expect(metrics).toMatch(/^process_cpu_user_seconds_total \d/m);
     expect(metrics).toMatch(/crm_http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} \d+/);
 
     // Every log line is JSON with a level and the service name; secrets never appear even when logged on purpose.

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { TOPIC_SPECS } from '@crm/contracts';
 import { BaseServiceConfig } from '@crm/config';
-import { ensureTopics, EventProducer, KafkaConnection, KafkaHealthProbe } from '@crm/messaging';
+import { EventProducer, KafkaConnection, kafkaConnectionFromConfig, KafkaHealthProbe, prepareTopics } from '@crm/messaging';
 import { createDataSource } from '@crm/persistence';
 import { OutboxRelay } from '@crm/outbox';
 import { DatabaseHealthProbe } from './database-health.probe';
@@ -16,7 +16,7 @@ export interface ServiceKitOptions {
   service: string;
   config: BaseServiceConfig;
   logger: Logger;
-  /** Create missing topics at boot (idempotent). Default true. */
+  /** Create missing topics at boot (idempotent), or check them when KAFKA_CREATE_TOPICS=false. Default true. */
   ensureTopics?: boolean;
   poolSize?: number;
   /** Run the transactional-outbox relay in this process (apps that write to the outbox). */
@@ -46,7 +46,7 @@ class InfrastructureLifecycle implements OnModuleInit, OnApplicationBootstrap, O
 
   async onModuleInit(): Promise<void> {
     if (this.options.ensureTopics !== false) {
-      const created = await ensureTopics(
+      const created = await prepareTopics(
         this.connection,
         TOPIC_SPECS.map((s) => ({
           name: s.name,
@@ -54,6 +54,7 @@ class InfrastructureLifecycle implements OnModuleInit, OnApplicationBootstrap, O
           compacted: s.compacted,
           config: Object.fromEntries(s.configEntries.map((e) => [e.name, e.value])),
         })),
+        { create: this.config.KAFKA_CREATE_TOPICS },
       );
       if (created.length > 0) this.logger.info({ topics: created }, 'created Kafka topics');
     }
@@ -84,13 +85,15 @@ export class ServiceKitModule {
       { provide: LOGGER, useValue: options.logger },
       {
         provide: KafkaConnection,
-        useFactory: () =>
-          new KafkaConnection({
-            brokers: config.kafkaBrokers,
+        useFactory: async () => {
+          // Brokers, prefix, TLS and SASL from the config; an untrusted broker certificate fails here, at once.
+          const connection = kafkaConnectionFromConfig(config, {
             clientId: `${options.service}${config.SERVICE_INSTANCE_ID ? `-${config.SERVICE_INSTANCE_ID}` : ''}`,
-            topicPrefix: config.KAFKA_TOPIC_PREFIX,
             log: (level, message, extra) => options.logger[level]({ kafka: extra }, message),
-          }),
+          });
+          await connection.verifyTls();
+          return connection;
+        },
       },
       {
         provide: EventProducer,

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, ParseIntPipe, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { DomainError, ErrorCode } from '@crm/domain';
@@ -20,14 +20,18 @@ export class AttachmentsController {
 
   @Get(':id/messages/:messageId/attachments/:n')
   @ApiOperation({
+    operationId: 'downloadAttachment',
     summary: 'Download an attachment of a message',
     description: 'Fetched from the platform (Telegram getFile + file download) and streamed with the message’s mime type and file name. `n` is the 0-based position in `attachments`.',
   })
-  @ApiParam({ name: 'id', description: 'Dialog id', example: '8f14e45f-ceea-467f-a0e6-8b2b8a7c1d2e' })
-  @ApiParam({ name: 'messageId', description: 'Message id', example: '3c59dc04-8a2f-4c2d-9b8e-1f0e2d3c4b5a' })
-  @ApiParam({ name: 'n', description: '0-based position of the attachment', example: 0 })
-  @ApiProduces('application/octet-stream')
-  @ApiResponse({ status: 200, description: 'The file (Content-Type and Content-Disposition from the message)', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiParam({ name: 'id', format: 'uuid', description: 'Dialog id', example: '8f14e45f-ceea-467f-a0e6-8b2b8a7c1d2e' })
+  @ApiParam({ name: 'messageId', format: 'uuid', description: 'Message id', example: '3c59dc04-8a2f-4c2d-9b8e-1f0e2d3c4b5a' })
+  @ApiParam({ name: 'n', schema: { type: 'integer', minimum: 0 }, description: '0-based position of the attachment', example: 0 })
+  @ApiResponse({
+    status: 200,
+    description: 'The file, with the Content-Type of the attachment (image/jpeg, application/pdf, … — application/octet-stream when unknown) and a Content-Disposition carrying its file name',
+    content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
+  })
   @ApiErrors([401, 404, 503], {
     404: { code: 'ATTACHMENT_NOT_FOUND', message: 'Вложение не найдено', description: 'No such message in this account, no file at that position, or the platform no longer serves it' },
     503: { code: 'PLATFORM_UNAVAILABLE', message: 'Платформа недоступна', description: 'The platform could not be reached' },

@@ -10,16 +10,21 @@ export class SettingsFieldResponse {
   @ApiProperty({ enum: ['string', 'integer', 'string[]', 'object'], example: 'string' }) kind!: string;
   @ApiProperty({ example: 'Токен от @BotFather: id бота, двоеточие и секретная часть, например 123456789:AAH…' }) format!: string;
   @ApiPropertyOptional({ example: '^(\\d{1,20}):[A-Za-z0-9_-]{30,100}$' }) pattern?: string;
-  @ApiPropertyOptional({ example: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw' }) example?: unknown;
+  @ApiPropertyOptional({
+    description: 'A sample value, typed as `kind` says',
+    oneOf: [{ type: 'string' }, { type: 'integer' }, { type: 'array', items: { type: 'string' } }, { type: 'object', additionalProperties: true }],
+    example: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw',
+  })
+  example?: string | number | string[] | Record<string, unknown>;
 }
 
 export class ChannelCapabilitiesResponse {
   @ApiProperty({ example: false, description: 'Can the business write first' }) canStartConversation!: boolean;
-  @ApiProperty({ example: null, nullable: true, type: Number, description: 'Hours after the customer\'s last message during which free-form replies are allowed; null = no window (WhatsApp: 24)' })
+  @ApiProperty({ example: null, nullable: true, type: 'integer', description: 'Hours after the customer\'s last message during which free-form replies are allowed; null = no window (WhatsApp: 24)' })
   replyWindowHours!: number | null;
-  @ApiProperty({ example: 4096, nullable: true, type: Number }) maxTextLength!: number | null;
-  @ApiProperty({ example: 52428800, nullable: true, type: Number, description: 'Largest file the business can send (bytes)' }) maxUploadBytes!: number | null;
-  @ApiProperty({ example: 20971520, nullable: true, type: Number, description: 'Largest customer file we can fetch (bytes)' }) maxDownloadBytes!: number | null;
+  @ApiProperty({ example: 4096, nullable: true, type: 'integer' }) maxTextLength!: number | null;
+  @ApiProperty({ example: 52428800, nullable: true, type: 'integer', description: 'Largest file the business can send (bytes)' }) maxUploadBytes!: number | null;
+  @ApiProperty({ example: 20971520, nullable: true, type: 'integer', description: 'Largest customer file we can fetch (bytes)' }) maxDownloadBytes!: number | null;
   @ApiProperty({ example: true }) canEditSent!: boolean;
   @ApiProperty({ example: true }) canDeleteSent!: boolean;
   @ApiProperty({ example: true }) receivesEdits!: boolean;
@@ -60,7 +65,7 @@ export function presentChannelType(d: ChannelTypeDescriptor, available: boolean,
       kind: f.kind,
       format: localize(f.format, locale),
       ...(f.pattern !== undefined ? { pattern: f.pattern } : {}),
-      ...(f.example !== undefined ? { example: f.example } : {}),
+      ...(f.example !== undefined ? { example: f.example as SettingsFieldResponse['example'] } : {}),
     })),
     instructionsUrl: d.instructionsUrl,
     capabilities: { ...d.capabilities, notes: d.capabilities.notes.map((n) => localize(n, locale)) },

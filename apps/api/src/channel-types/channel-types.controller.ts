@@ -17,6 +17,7 @@ export class ChannelTypesController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listChannelTypes',
     summary: 'Channel types the wizard offers',
     description:
       'Each type with its settings fields (name, required, secret, format hint), a setup-instructions link, what the platform allows (capabilities) ' +

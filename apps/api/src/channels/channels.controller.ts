@@ -111,7 +111,7 @@ export class ChannelsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Channels of the account, newest first', description: 'An empty account gets `{ items: [], nextCursor: null }` (the "Пусто. Создайте свой первый канал" screen).' })
+  @ApiOperation({ operationId: 'listChannels', summary: 'Channels of the account, newest first', description: 'An empty account gets `{ items: [], nextCursor: null }` (the "Пусто. Создайте свой первый канал" screen).' })
   @ApiJsonResponse(200, ChannelListResponse, { items: [EXAMPLE_TELEGRAM, EXAMPLE_VK], nextCursor: null })
   @ApiErrors([400, 401])
   async list(@CurrentUser() user: AuthUser, @Query() query: ListChannelsQueryDto, @RequestLocale() locale: Locale): Promise<ChannelListResponse> {
@@ -120,7 +120,7 @@ export class ChannelsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One channel' })
+  @ApiOperation({ operationId: 'getChannel', summary: 'One channel' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiJsonResponse(200, ChannelResponse, EXAMPLE_TELEGRAM)
   @ApiErrors([401, 404], NOT_FOUND)
@@ -129,7 +129,7 @@ export class ChannelsController {
   }
 
   @Get(':id/templates')
-  @ApiOperation({ summary: 'Approved message templates of the channel (WhatsApp)', description: 'Asked live from the platform; what may be sent outside the reply window.' })
+  @ApiOperation({ operationId: 'listChannelTemplates', summary: 'Approved message templates of the channel (WhatsApp)', description: 'Asked live from the platform; what may be sent outside the reply window.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiJsonResponse(200, TemplateListResponse, { items: [{ name: 'order_ready', language: 'ru', category: 'UTILITY', components: [{ type: 'BODY', text: 'Ваш заказ {{1}} готов' }] }] })
   @ApiErrors([401, 404, 422, 503], { ...NOT_FOUND, 422: { code: 'WHATSAPP_BUSINESS_ACCOUNT_REQUIRED', message: 'Для шаблонов укажите ID бизнес-аккаунта WhatsApp', description: 'TEMPLATES_NOT_SUPPORTED for a type without templates' } })
@@ -140,6 +140,7 @@ export class ChannelsController {
   @Post()
   @AdminOnly()
   @ApiOperation({
+    operationId: 'createChannel',
     summary: 'Create a channel — the whole wizard in one request (admin)',
     description:
       'Valid credentials → `status: "active"` at once. Credentials the platform rejects → 422 (e.g. TELEGRAM_TOKEN_INVALID) and nothing is saved. ' +
@@ -184,6 +185,7 @@ export class ChannelsController {
   @Patch(':id')
   @AdminOnly()
   @ApiOperation({
+    operationId: 'updateChannel',
     summary: 'Change a channel (admin)',
     description: 'Fields are optional; `routing` and `settings` merge key by key (omitted secrets are kept). New credentials are checked like on create. The type cannot change.',
   })
@@ -205,7 +207,7 @@ export class ChannelsController {
   @Delete(':id')
   @AdminOnly()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a channel (admin)', description: 'Soft delete: dialogs and leads stay; credentials are wiped; connectors get a tombstone.' })
+  @ApiOperation({ operationId: 'deleteChannel', summary: 'Delete a channel (admin)', description: 'Soft delete: dialogs and leads stay; credentials are wiped; connectors get a tombstone.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors([401, 403, 404], NOT_FOUND)
@@ -216,7 +218,7 @@ export class ChannelsController {
   @Post(':id/activate')
   @AdminOnly()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Turn a channel on (admin)', description: 'Credentials are checked again: rejected → 422; platform unreachable → status error, retried in the background.' })
+  @ApiOperation({ operationId: 'activateChannel', summary: 'Turn a channel on (admin)', description: 'Credentials are checked again: rejected → 422; platform unreachable → status error, retried in the background.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiJsonResponse(200, ChannelResponse, EXAMPLE_TELEGRAM)
   @ApiErrors([401, 403, 404, 422], NOT_FOUND)
@@ -227,7 +229,7 @@ export class ChannelsController {
   @Post(':id/deactivate')
   @AdminOnly()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Turn a channel off (admin)', description: 'Connectors stop taking its messages; `status: "inactive"`.' })
+  @ApiOperation({ operationId: 'deactivateChannel', summary: 'Turn a channel off (admin)', description: 'Connectors stop taking its messages; `status: "inactive"`.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiJsonResponse(200, ChannelResponse, { ...EXAMPLE_TELEGRAM, status: 'inactive', revision: 2 })
   @ApiErrors([401, 403, 404], NOT_FOUND)

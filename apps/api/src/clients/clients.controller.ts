@@ -21,7 +21,7 @@ export class ClientsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Clients, newest first, with identities and match reasons' })
+  @ApiOperation({ operationId: 'listClients', summary: 'Clients, newest first, with identities and match reasons' })
   @ApiOkResponse({ type: ClientListResponse })
   @ApiErrors([400, 401])
   list(@CurrentUser() user: AuthUser, @Query() query: ListQueryDto): Promise<ClientListResponse> {
@@ -29,8 +29,8 @@ export class ClientsController {
   }
 
   @Get(':id')
-  @ApiParam({ name: 'id', example: '3fa85f64-5717-4562-b3fc-2c963f66afa6' })
-  @ApiOperation({ summary: 'A client with its identities and its possible duplicates (other clients with the same phone, never merged automatically)' })
+  @ApiParam({ name: 'id', format: 'uuid', example: '3fa85f64-5717-4562-b3fc-2c963f66afa6' })
+  @ApiOperation({ operationId: 'getClient', summary: 'A client with its identities and its possible duplicates (other clients with the same phone, never merged automatically)' })
   @ApiOkResponse({ type: ClientDetailResponse })
   @ApiErrors([401, 404], { 404: { code: 'CLIENT_NOT_FOUND', message: 'Клиент не найден' } })
   get(@CurrentUser() user: AuthUser, @Param('id', new IdParamPipe(ErrorCode.CLIENT_NOT_FOUND)) id: string): Promise<ClientDetailResponse> {

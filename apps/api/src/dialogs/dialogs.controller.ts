@@ -18,7 +18,7 @@ import { SendReplyUseCase } from './send-reply/send-reply.usecase';
 
 const DialogId = new IdParamPipe(ErrorCode.DIALOG_NOT_FOUND);
 const NOT_FOUND = { 404: { code: 'DIALOG_NOT_FOUND', message: 'Диалог не найден', description: 'No such dialog in this account' } };
-const ID_PARAM = { name: 'id', description: 'Dialog id', example: '8f14e45f-ceea-467f-a0e6-8b2b8a7c1d2e' };
+const ID_PARAM = { name: 'id', format: 'uuid', description: 'Dialog id', example: '8f14e45f-ceea-467f-a0e6-8b2b8a7c1d2e' };
 
 /** Dialogs of the account's channels: read, reply, close, mark read. Agents and admins alike. */
 @ApiTags('dialogs')
@@ -35,7 +35,7 @@ export class DialogsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Dialogs, most recent activity first', description: 'Filter by channel and status; `?limit=&cursor=` pagination.' })
+  @ApiOperation({ operationId: 'listDialogs', summary: 'Dialogs, most recent activity first', description: 'Filter by channel and status; `?limit=&cursor=` pagination.' })
   @ApiOkResponse({ type: DialogListResponse })
   @ApiErrors([400, 401])
   list(@CurrentUser() user: AuthUser, @Query() query: ListDialogsQueryDto): Promise<DialogListResponse> {
@@ -43,6 +43,7 @@ export class DialogsController {
   }
 
   @Get(':id')
+  @ApiOperation({ operationId: 'getDialog', summary: 'One dialog' })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: DialogResponse })
   @ApiErrors([401, 404], NOT_FOUND)
@@ -51,7 +52,7 @@ export class DialogsController {
   }
 
   @Get(':id/messages')
-  @ApiOperation({ summary: 'Messages of the dialog, newest first', description: 'Edited messages carry their earlier versions in `revisions`.' })
+  @ApiOperation({ operationId: 'listDialogMessages', summary: 'Messages of the dialog, newest first', description: 'Edited messages carry their earlier versions in `revisions`.' })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: MessageListResponse })
   @ApiErrors([400, 401, 404], NOT_FOUND)
@@ -61,6 +62,7 @@ export class DialogsController {
 
   @Post(':id/messages')
   @ApiOperation({
+    operationId: 'sendDialogReply',
     summary: 'Reply in the dialog',
     description: 'Stored as `queued` and sent out through the channel; its status then moves forward (sent → delivered → read, or failed with errorCode).',
   })
@@ -77,7 +79,7 @@ export class DialogsController {
 
   @Post(':id/close')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Close the conversation', description: 'Idempotent. The customer’s next message reopens the dialog as a new conversation.' })
+  @ApiOperation({ operationId: 'closeDialog', summary: 'Close the conversation', description: 'Idempotent. The customer’s next message reopens the dialog as a new conversation.' })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: DialogResponse })
   @ApiErrors([401, 404], NOT_FOUND)
@@ -87,7 +89,7 @@ export class DialogsController {
 
   @Post(':id/read')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark the dialog read', description: 'Resets unreadCount to 0.' })
+  @ApiOperation({ operationId: 'markDialogRead', summary: 'Mark the dialog read', description: 'Resets unreadCount to 0.' })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: DialogResponse })
   @ApiErrors([401, 404], NOT_FOUND)

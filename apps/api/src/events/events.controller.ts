@@ -1,9 +1,10 @@
 import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../auth/auth-user';
 import { AcceptsTicket, CurrentUser, TokenExpiry } from '../auth/auth.decorators';
 import { ApiErrors, ApiJsonResponse } from '../http/api-errors.decorator';
+import { EVENT_TICKET_SECURITY } from '../openapi';
 import { EventTicketResponse } from './issue-event-ticket/event-ticket.dto';
 import { IssueEventTicketUseCase } from './issue-event-ticket/issue-event-ticket.usecase';
 import { parseEventId } from './live-event';
@@ -34,6 +35,7 @@ export class EventsController {
 
   @Post('tickets')
   @ApiOperation({
+    operationId: 'createEventTicket',
     summary: 'A ticket to open the event stream from a browser',
     description:
       '`EventSource` cannot send an Authorization header: get a ticket with your token, then open ' +
@@ -49,6 +51,7 @@ export class EventsController {
   @Get()
   @AcceptsTicket()
   @ApiOperation({
+    operationId: 'streamEvents',
     summary: 'Live events of the account (Server-Sent Events)',
     description:
       'text/event-stream. Authenticate with the Authorization header or with `?ticket=` (POST /api/v1/events/tickets). ' +
@@ -60,6 +63,7 @@ export class EventsController {
       'caller’s account. A comment line every 15 s keeps the connection open; the stream ends when the token behind ' +
       'it (or behind the ticket) expires.',
   })
+  @ApiSecurity(EVENT_TICKET_SECURITY)
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Set by EventSource on its own reconnects; ?lastEventId= wins', example: '1042' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An event stream, until the token expires', content: { 'text/event-stream': { example: EXAMPLE } } })

@@ -50,7 +50,7 @@ export class FunnelsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Funnels of the account in their order, with stages' })
+  @ApiOperation({ operationId: 'listFunnels', summary: 'Funnels of the account in their order, with stages' })
   @ApiJsonResponse(200, FunnelListResponse, { items: [EXAMPLE_FUNNEL], nextCursor: null })
   @ApiErrors([400, 401])
   list(@CurrentUser() user: AuthUser, @Query() query: ListQueryDto): Promise<Page<FunnelResponse>> {
@@ -58,7 +58,7 @@ export class FunnelsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One funnel with its stages' })
+  @ApiOperation({ operationId: 'getFunnel', summary: 'One funnel with its stages' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiJsonResponse(200, FunnelResponse, EXAMPLE_FUNNEL)
   @ApiErrors([401, 404], FUNNEL_404)
@@ -68,7 +68,7 @@ export class FunnelsController {
 
   @Post()
   @AdminOnly()
-  @ApiOperation({ summary: 'Create a funnel (admin)', description: 'Inserted at `position` (0-based; at the end when omitted) with its initial stages in order.' })
+  @ApiOperation({ operationId: 'createFunnel', summary: 'Create a funnel (admin)', description: 'Inserted at `position` (0-based; at the end when omitted) with its initial stages in order.' })
   @ApiBody({ type: CreateFunnelDto, examples: { withStages: { value: { name: 'Продажи', stages: [{ name: 'Новый лид' }, { name: 'В работе' }] } }, first: { value: { name: 'Опт', position: 0 } } } })
   @ApiJsonResponse(201, FunnelResponse, EXAMPLE_FUNNEL)
   @ApiErrors([400, 401, 403, 413])
@@ -78,7 +78,7 @@ export class FunnelsController {
 
   @Patch(':id')
   @AdminOnly()
-  @ApiOperation({ summary: 'Rename and/or move a funnel (admin)', description: 'The other funnels shift so positions stay 0..n-1.' })
+  @ApiOperation({ operationId: 'updateFunnel', summary: 'Rename and/or move a funnel (admin)', description: 'The other funnels shift so positions stay 0..n-1.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiBody({ type: UpdateFunnelDto, examples: { rename: { value: { name: 'Оптовые продажи' } }, move: { value: { position: 0 } } } })
   @ApiJsonResponse(200, FunnelResponse, EXAMPLE_FUNNEL)
@@ -90,7 +90,7 @@ export class FunnelsController {
   @Delete(':id')
   @AdminOnly()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a funnel and its stages (admin)', description: 'Refused with 409 FUNNEL_IN_USE while channels route to it; `details.channels` names them.' })
+  @ApiOperation({ operationId: 'deleteFunnel', summary: 'Delete a funnel and its stages (admin)', description: 'Refused with 409 FUNNEL_IN_USE while channels route to it; `details.channels` names them.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors([401, 403, 404, 409], {
@@ -107,7 +107,7 @@ export class FunnelsController {
 
   @Post(':id/stages')
   @AdminOnly()
-  @ApiOperation({ summary: 'Add a stage (admin)', description: 'Inserted at `position` (at the end when omitted); answers the whole funnel.' })
+  @ApiOperation({ operationId: 'addFunnelStage', summary: 'Add a stage (admin)', description: 'Inserted at `position` (at the end when omitted); answers the whole funnel.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiBody({ type: CreateStageDto, examples: { last: { value: { name: 'Оплачен' } }, second: { value: { name: 'Квалификация', position: 1 } } } })
   @ApiJsonResponse(201, FunnelResponse, EXAMPLE_FUNNEL)
@@ -118,7 +118,7 @@ export class FunnelsController {
 
   @Patch(':id/stages/:stageId')
   @AdminOnly()
-  @ApiOperation({ summary: 'Rename and/or move a stage (admin)', description: 'Answers the whole funnel.' })
+  @ApiOperation({ operationId: 'updateFunnelStage', summary: 'Rename and/or move a stage (admin)', description: 'Answers the whole funnel.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiParam({ name: 'stageId', format: 'uuid' })
   @ApiBody({ type: UpdateStageDto, examples: { rename: { value: { name: 'Переговоры' } }, move: { value: { position: 0 } } } })
@@ -135,7 +135,7 @@ export class FunnelsController {
 
   @Delete(':id/stages/:stageId')
   @AdminOnly()
-  @ApiOperation({ summary: 'Delete a stage (admin)', description: 'Refused with 409 STAGE_IN_USE while channels route to it. Answers the remaining funnel.' })
+  @ApiOperation({ operationId: 'deleteFunnelStage', summary: 'Delete a stage (admin)', description: 'Refused with 409 STAGE_IN_USE while channels route to it. Answers the remaining funnel.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiParam({ name: 'stageId', format: 'uuid' })
   @ApiJsonResponse(200, FunnelResponse, EXAMPLE_FUNNEL)

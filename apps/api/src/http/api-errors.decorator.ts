@@ -1,15 +1,21 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { ErrorBody } from './error-body';
+import { ErrorCode, errorMessage } from '@crm/domain';
+import { ERROR_DETAIL_MODELS, ErrorBody, EXAMPLE_REQUEST_ID } from './error-body';
 
+const errorExample = (code: ErrorCode, details?: unknown) => ({ code, message: errorMessage(code, 'ru'), ...(details !== undefined ? { details } : {}) });
+
+/** The default example of each error status (the Russian message the api really sends for that code). */
 const EXAMPLES: Record<number, { code: string; message: string; details?: unknown }> = {
-  400: { code: 'VALIDATION_FAILED', message: 'Некорректные данные запроса', details: [{ path: 'name', constraints: ['name must be longer than or equal to 1 characters'] }] },
-  401: { code: 'UNAUTHORIZED', message: 'Требуется авторизация' },
-  403: { code: 'FORBIDDEN', message: 'Недостаточно прав для этого действия' },
-  404: { code: 'NOT_FOUND', message: 'Не найдено' },
-  409: { code: 'CONFLICT', message: 'Конфликт с текущим состоянием' },
-  413: { code: 'PAYLOAD_TOO_LARGE', message: 'Слишком большой запрос' },
-  422: { code: 'TELEGRAM_TOKEN_INVALID', message: 'Telegram отклонил токен бота. Проверьте токен у @BotFather' },
+  400: errorExample(ErrorCode.VALIDATION_FAILED, [{ path: 'name', constraints: ['name must be longer than or equal to 1 characters'] }]),
+  401: errorExample(ErrorCode.UNAUTHORIZED),
+  403: errorExample(ErrorCode.FORBIDDEN),
+  404: errorExample(ErrorCode.NOT_FOUND),
+  409: errorExample(ErrorCode.CONFLICT),
+  413: errorExample(ErrorCode.PAYLOAD_TOO_LARGE),
+  422: errorExample(ErrorCode.TELEGRAM_TOKEN_INVALID),
+  429: errorExample(ErrorCode.RATE_LIMITED),
+  503: errorExample(ErrorCode.DEPENDENCY_UNAVAILABLE),
 };
 
 /**
@@ -34,9 +40,10 @@ export function ApiJsonResponse(status: number, model: Type<unknown>, example: u
  */
 export function ApiErrors(statuses: number[], overrides: Record<number, { code: string; message: string; details?: unknown; description?: string }> = {}) {
   return applyDecorators(
+    ApiExtraModels(...ERROR_DETAIL_MODELS),
     ...statuses.map((status) => {
       const { description, ...body } = { ...EXAMPLES[status], ...overrides[status] } as { code: string; message: string; details?: unknown; description?: string };
-      return ApiJsonResponse(status, ErrorBody, { statusCode: status, ...body }, { description: description ?? body.code });
+      return ApiJsonResponse(status, ErrorBody, { statusCode: status, ...body, requestId: EXAMPLE_REQUEST_ID }, { description: description ?? body.code });
     }),
   );
 }

@@ -46,6 +46,7 @@ export const HTTP_STATUS_OF: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.MESSAGE_NOT_FOUND]: HttpStatus.NOT_FOUND,
   [ErrorCode.ATTACHMENT_NOT_FOUND]: HttpStatus.NOT_FOUND,
   [ErrorCode.CLIENT_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ErrorCode.CLIENT_MERGE_INTO_ITSELF]: HttpStatus.UNPROCESSABLE_ENTITY,
   [ErrorCode.LEAD_NOT_FOUND]: HttpStatus.NOT_FOUND,
   [ErrorCode.CHANNEL_INACTIVE]: HttpStatus.CONFLICT,
   [ErrorCode.WIDGET_ORIGIN_NOT_ALLOWED]: HttpStatus.FORBIDDEN,

@@ -5,7 +5,7 @@ import { DomainError, ErrorCode } from '@crm/domain';
 
 /** `?limit=&cursor=` of every list endpoint. */
 export class ListQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 50 })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
   @IsInt()
@@ -13,7 +13,7 @@ export class ListQueryDto {
   @Max(100)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page (nextCursor)' })
+  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page (nextCursor)', pattern: '^[A-Za-z0-9_-]{1,200}$' })
   @IsOptional()
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{1,200}$/)

@@ -61,7 +61,7 @@ export class IntegrationsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Integrations of the account (Bitrix24, amoCRM)', description: 'Wizard step 1 picks one of them (or none). Secrets are masked.' })
+  @ApiOperation({ operationId: 'listIntegrations', summary: 'Integrations of the account (Bitrix24, amoCRM)', description: 'Wizard step 1 picks one of them (or none). Secrets are masked.' })
   @ApiJsonResponse(200, IntegrationListResponse, { items: [EXAMPLE, AMO_EXAMPLE], nextCursor: null })
   @ApiErrors([400, 401])
   list(@CurrentUser() user: AuthUser, @Query() query: ListQueryDto): Promise<Page<IntegrationResponse>> {
@@ -69,7 +69,7 @@ export class IntegrationsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One integration (secrets masked)' })
+  @ApiOperation({ operationId: 'getIntegration', summary: 'One integration (secrets masked)' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiJsonResponse(200, IntegrationResponse, EXAMPLE)
   @ApiErrors([401, 404], NOT_FOUND)
@@ -80,6 +80,7 @@ export class IntegrationsController {
   @Post()
   @AdminOnly()
   @ApiOperation({
+    operationId: 'createIntegration',
     summary: 'Connect a CRM (admin)',
     description:
       'Settings are validated by the CRM\'s own verifier and checked with a real call (Bitrix24: crm.lead.fields with the webhook): refused → 422 ' +
@@ -117,6 +118,7 @@ export class IntegrationsController {
   @Patch(':id')
   @AdminOnly()
   @ApiOperation({
+    operationId: 'updateIntegration',
     summary: 'Rename or change settings (admin)',
     description:
       'Settings are merged key by key and validated again; omitted secrets are kept. A PATCH always re-checks the credentials with the CRM: refused → 422; ' +
@@ -136,6 +138,7 @@ export class IntegrationsController {
 
   @Get(':id/sync')
   @ApiOperation({
+    operationId: 'listIntegrationSyncRecords',
     summary: 'Records forwarded to this CRM and their sync state',
     description: 'pending from the moment the event is consumed, then synced (with the CRM id) or failed (with a stable error code after bounded attempts). In the order they go out: contact, lead, comments.',
   })
@@ -155,7 +158,7 @@ export class IntegrationsController {
   @Post(':id/replay')
   @AdminOnly()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Send failed records again (admin)', description: 'Failed records become pending with fresh attempts and go out in their original order.' })
+  @ApiOperation({ operationId: 'replayIntegrationSyncRecords', summary: 'Send failed records again (admin)', description: 'Failed records become pending with fresh attempts and go out in their original order.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiBody({ type: ReplaySyncRecordsDto, examples: { failed: { value: { state: 'failed' } } } })
   @ApiJsonResponse(200, ReplaySyncRecordsResponse, { requeued: 3 })
@@ -167,7 +170,7 @@ export class IntegrationsController {
   @Delete(':id')
   @AdminOnly()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete an integration (admin)', description: 'Refused with 409 INTEGRATION_IN_USE while channels forward to it; `details.channels` names them.' })
+  @ApiOperation({ operationId: 'deleteIntegration', summary: 'Delete an integration (admin)', description: 'Refused with 409 INTEGRATION_IN_USE while channels forward to it; `details.channels` names them.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiNoContentResponse({ description: 'Deleted (credentials wiped)' })
   @ApiErrors([401, 403, 404, 409], {

@@ -24,7 +24,7 @@ export class LeadsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Leads, newest first' })
+  @ApiOperation({ operationId: 'listLeads', summary: 'Leads, newest first' })
   @ApiOkResponse({ type: LeadListResponse })
   @ApiErrors([400, 401])
   list(@CurrentUser() user: AuthUser, @Query() query: ListLeadsQueryDto): Promise<LeadListResponse> {
@@ -32,7 +32,8 @@ export class LeadsController {
   }
 
   @Get(':id')
-  @ApiParam({ name: 'id', example: '6ec0bd7f-11c0-43da-975e-2a8ad9ebae0b' })
+  @ApiOperation({ operationId: 'getLead', summary: 'One lead with its sync state towards the CRMs' })
+  @ApiParam({ name: 'id', format: 'uuid', example: '6ec0bd7f-11c0-43da-975e-2a8ad9ebae0b' })
   @ApiOkResponse({ type: LeadResponse })
   @ApiErrors([401, 404], { 404: { code: 'LEAD_NOT_FOUND', message: 'Сделка не найдена' } })
   get(@CurrentUser() user: AuthUser, @Param('id', new IdParamPipe(ErrorCode.LEAD_NOT_FOUND)) id: string): Promise<LeadResponse> {
@@ -41,13 +42,14 @@ export class LeadsController {
 
   @Patch(':id')
   @ApiOperation({
+    operationId: 'updateLead',
     summary: 'Move a lead to another stage of its funnel, or close it as won / lost (or reopen it)',
     description:
       'Admins and agents. The stage must belong to the lead’s funnel (an unsorted lead is sorted into the stage’s ' +
       'funnel). A closed lead is never linked to a new conversation again: the client’s next conversation gets a new ' +
       'lead when the channel creates leads. A change emits `lead.updated` (crm.events.v1 and GET /events).',
   })
-  @ApiParam({ name: 'id', example: '6ec0bd7f-11c0-43da-975e-2a8ad9ebae0b' })
+  @ApiParam({ name: 'id', format: 'uuid', example: '6ec0bd7f-11c0-43da-975e-2a8ad9ebae0b' })
   @ApiJsonResponse(200, LeadResponse, {
     id: '6ec0bd7f-11c0-43da-975e-2a8ad9ebae0b',
     clientId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',

@@ -1,13 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/auth.decorators';
-import { ErrorBody } from '../http/error-body';
+import { ApiErrors, ApiJsonResponse } from '../http/api-errors.decorator';
 
 class MeResponse {
   @ApiProperty({ example: '00000000-0000-4000-8000-0000000000a1' }) userId!: string;
   @ApiProperty({ example: '00000000-0000-4000-8000-000000000001' }) accountId!: string;
-  @ApiProperty({ enum: ['admin', 'agent'] }) role!: string;
+  @ApiProperty({ enum: ['admin', 'agent'], example: 'admin' }) role!: string;
 }
 
 @ApiTags('auth')
@@ -16,8 +16,9 @@ class MeResponse {
 export class MeController {
   /** Who the bearer token says you are — a quick check that a token is accepted. */
   @Get()
-  @ApiOkResponse({ type: MeResponse })
-  @ApiUnauthorizedResponse({ type: ErrorBody })
+  @ApiOperation({ operationId: 'getMe', summary: 'Who the bearer token says you are', description: 'A quick check that a token is accepted.' })
+  @ApiJsonResponse(200, MeResponse, { userId: '00000000-0000-4000-8000-0000000000a1', accountId: '00000000-0000-4000-8000-000000000001', role: 'admin' })
+  @ApiErrors([401])
   me(@CurrentUser() user: AuthUser): MeResponse {
     return user;
   }

@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { credentialFingerprint, decryptJson, decryptSecret, encryptJson, encryptSecret, maskSecret, parseSecretsKey } from '@crm/secrets';
+import { credentialFingerprint, decryptJson, decryptSecret, encryptJson, encryptSecret, maskSecret, secretKeyringFromEnv, type SecretKeyring } from '@crm/secrets';
 import { SERVICE_CONFIG } from '@crm/service-kit';
 import { ApiConfig } from '../config/api.config';
 
-/** @crm/secrets bound to this process's SECRETS_KEY. */
+/** @crm/secrets bound to this process's keyring (SECRETS_KEYS / SECRETS_KEY; docs/secrets.md). */
 @Injectable()
 export class SecretBox {
-  private readonly key: Buffer;
+  private readonly key: SecretKeyring;
 
   constructor(@Inject(SERVICE_CONFIG) config: ApiConfig) {
-    this.key = parseSecretsKey(config.SECRETS_KEY);
+    this.key = secretKeyringFromEnv(config);
   }
 
   encrypt(plaintext: string): string {

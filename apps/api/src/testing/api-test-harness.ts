@@ -7,6 +7,7 @@ import { captureLogs, jsonRequest, JsonRequestOptions, JsonResponse, testBrokers
 import { apiService } from '../api.service-definition';
 import { ApiConfig } from '../config/api.config';
 import { Role } from '../auth/auth-user';
+import { OpenApiDocument, OpenApiResponseValidator } from './openapi-response-validator';
 
 export interface ApiHarness {
   url: string;
@@ -19,8 +20,14 @@ export interface ApiHarness {
   /** Creates an account row and returns its id. */
   createAccount(name?: string): Promise<string>;
   token(accountId: string, role?: Role, userId?: string): string;
-  /** fetch against the app with JSON and an optional bearer token. */
+  /**
+   * fetch against the app with JSON and an optional bearer token. Every answer is checked against the app's OpenAPI
+   * document (/api/docs-json): an answer the document does not describe (status, content type, body) rejects.
+   */
   request(method: string, path: string, options?: JsonRequestOptions): Promise<JsonResponse>;
+  /** Answers that did not match the OpenAPI document so far (each also rejected its request). */
+  contractViolations: string[];
+  /** Stops the app and drops its database; throws when any answer did not match the OpenAPI document. */
   close(): Promise<void>;
 }
 
@@ -41,6 +48,8 @@ export async function startApiHarness(envOverrides: NodeJS.ProcessEnv = {}): Pro
   const { lines: logs, destination } = captureLogs();
   const service = await startService(apiService, { env, logDestination: destination, handleSignals: false });
   const dataSource = service.app.get(DataSource);
+  const validator = await documentValidator(service.url);
+  const contractViolations: string[] = [];
   return {
     url: service.url,
     service,
@@ -56,10 +65,47 @@ export async function startApiHarness(envOverrides: NodeJS.ProcessEnv = {}): Pro
     token(accountId, role = 'admin', userId = randomUUID()) {
       return sign({ sub: userId, accountId, role }, env.AUTH_JWT_SECRET!, { algorithm: 'HS256', expiresIn: '1h' });
     },
-    request: (method, path, options) => jsonRequest(service.url, method, path, options),
+    async request(method, path, options) {
+      const res = await jsonRequest(service.url, method, path, options);
+      const problems = validator.check({ method, path, status: res.status, contentType: res.headers.get('content-type'), body: res.body, text: res.text });
+      if (problems.length > 0) {
+        const violation = `${method.toUpperCase()} ${path} → ${res.status} does not match the OpenAPI document:\n  ${problems.join('\n  ')}\n  body: ${res.text.slice(0, 1000)}`;
+        contractViolations.push(violation);
+        throw new Error(violation);
+      }
+      return res;
+    },
+    contractViolations,
     async close() {
       await service.close();
       await db.drop();
+      if (contractViolations.length > 0) throw new Error(summarizeViolations(contractViolations));
     },
   };
+}
+
+const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/** A polling test (waitFor) repeats a violation with other ids and values: each problem once, with its first answer. */
+function summarizeViolations(violations: string[]): string {
+  const distinct = new Map<string, string>();
+  for (const v of violations) {
+    const problem = v.split('\n').slice(1, -1).join('\n').replace(UUIDS, '…').replace(/\(value: .*\)$/gm, '');
+    if (!distinct.has(problem)) distinct.set(problem, v);
+  }
+  const shown = [...distinct.values()].slice(0, 20);
+  const more = distinct.size > shown.length ? `\n\n… and ${distinct.size - shown.length} more` : '';
+  return `${violations.length} answer(s) did not match the OpenAPI document:\n\n${shown.join('\n\n')}${more}`;
+}
+
+let cachedValidator: { text: string; validator: OpenApiResponseValidator } | undefined;
+
+/** The validator of the document the app serves (built once per test file: every harness serves the same document). */
+async function documentValidator(url: string): Promise<OpenApiResponseValidator> {
+  const res = await jsonRequest(url, 'GET', '/api/docs-json');
+  if (res.status !== 200) throw new Error(`GET /api/docs-json answered ${res.status}: ${res.text.slice(0, 300)}`);
+  if (cachedValidator?.text !== res.text) {
+    cachedValidator = { text: res.text, validator: new OpenApiResponseValidator(res.body as OpenApiDocument, { apiPrefix: '/api/v1/', errorSchema: 'ErrorBody', unknownRouteStatuses: [404, 400, 413] }) };
+  }
+  return cachedValidator.validator;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AvitoTokenKey, AvitoTokenStore, StoredAvitoToken } from '@crm/platform-avito';
-import { decryptSecret, encryptSecret, parseSecretsKey } from '@crm/secrets';
+import { decryptSecret, encryptSecret, secretKeyringFromEnv, type SecretKeyring } from '@crm/secrets';
 import { SERVICE_CONFIG } from '@crm/service-kit';
 import type { ConnectorAvitoConfig } from '../config/connector-avito.config';
 
@@ -13,18 +13,18 @@ interface TokenRow {
 
 /**
  * AvitoTokenStore on Postgres (table avito_access_tokens): one token per channel shared by every connector
- * instance, encrypted with SECRETS_KEY. A refresh runs inside a transaction holding the channel's advisory lock, so
+ * instance, encrypted with the write key of SECRETS_KEYS / SECRETS_KEY. A refresh runs inside a transaction holding the channel's advisory lock, so
  * instances that all see an expired token queue up: the first requests a new one, the others find it stored.
  */
 @Injectable()
 export class PostgresAvitoTokenStore implements AvitoTokenStore {
-  private readonly key: Buffer;
+  private readonly key: SecretKeyring;
 
   constructor(
     private readonly dataSource: DataSource,
     @Inject(SERVICE_CONFIG) config: ConnectorAvitoConfig,
   ) {
-    this.key = parseSecretsKey(config.SECRETS_KEY);
+    this.key = secretKeyringFromEnv(config);
   }
 
   async read(key: AvitoTokenKey): Promise<StoredAvitoToken | null> {

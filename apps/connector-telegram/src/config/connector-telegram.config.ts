@@ -42,6 +42,16 @@ export class ConnectorTelegramConfig extends WithTelegramApiRoot(WithPublicUrl(W
   @Max(3_600_000)
   TELEGRAM_HEALTH_INTERVAL_MS: number = 60_000;
 
+  /**
+   * Lifetime of a bot's lease: the one instance holding it registers the webhook and runs the health checks (several
+   * instances never both do); renewed every third of it; a dead instance's bots are taken over after at most this.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  TELEGRAM_LEASE_TTL_MS: number = 30_000;
+
   /** How long a reply is retried while Telegram is unreachable (network errors, 5xx) before it is marked failed. */
   @Transform(toInt)
   @IsInt()

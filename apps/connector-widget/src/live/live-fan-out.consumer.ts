@@ -12,7 +12,8 @@ export const LIVE_FAN_OUT_GROUP = 'connector-widget.live';
 /**
  * Every instance reads every widget reply and visitor message (a group of its own per process — `perInstance` —
  * starting at the latest offset) and pushes them to the pages connected to it — so a visitor gets replies live
- * whichever instance their WebSocket landed on. Nothing here can be lost: what a page misses while disconnected it
+ * whichever instance their WebSocket landed on. The group is deleted on a clean shutdown, a crashed process's by the
+ * next start: restarts leave no groups behind (docs/connector-kit.md "Running several instances"). Nothing here can be lost: what a page misses while disconnected it
  * catches up from the database on reconnect. Never dead-letters (the owning consumers judge poison records), so the
  * raw value is decoded here, where the live connections are known.
  */

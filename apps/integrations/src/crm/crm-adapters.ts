@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { createAmocrmAdapter } from '@crm/crm-amocrm';
 import { Bitrix24Client, Bitrix24CrmAdapter } from '@crm/crm-bitrix24';
 import { CRM_ADAPTERS, CrmAdapterRegistry, CrmHttpClient, CrmUrlPolicy, type CrmAdapter } from '@crm/crm-port';
+import { secretKeyringFromEnv } from '@crm/secrets';
 import { SERVICE_CONFIG } from '@crm/service-kit';
 import type { IntegrationsConfig } from '../config/integrations.config';
 
@@ -17,7 +18,7 @@ export class CrmHttp extends CrmHttpClient implements OnModuleDestroy {
 /** The registration of every CRM (CRM_ADAPTERS): a new CRM = its adapter library + one line here. */
 export const CRM_ADAPTER_FACTORIES: ReadonlyArray<(config: IntegrationsConfig, http: CrmHttpClient, dataSource: DataSource) => CrmAdapter<any>> = [
   (config, http) => new Bitrix24CrmAdapter(new Bitrix24Client(http, config.CRM_HTTP_TIMEOUT_MS)),
-  (config, http, dataSource) => createAmocrmAdapter({ http, db: dataSource, secretsKey: config.SECRETS_KEY, baseUrl: config.AMOCRM_BASE_URL, timeoutMs: config.CRM_HTTP_TIMEOUT_MS }),
+  (config, http, dataSource) => createAmocrmAdapter({ http, db: dataSource, secretsKey: secretKeyringFromEnv(config), baseUrl: config.AMOCRM_BASE_URL, timeoutMs: config.CRM_HTTP_TIMEOUT_MS }),
 ];
 
 export const crmAdapterProviders: Provider[] = [

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CrmAdapterRegistry, type CrmAdapter } from '@crm/crm-port';
-import { decryptJson, parseSecretsKey } from '@crm/secrets';
+import { decryptJson, secretKeyringFromEnv, type SecretKeyring } from '@crm/secrets';
 import { SERVICE_CONFIG } from '@crm/service-kit';
 import type { IntegrationsConfig } from '../config/integrations.config';
 
@@ -27,13 +27,13 @@ export interface OpenConnection {
 /** Turns a stored integration (settings + encrypted credentials) into its adapter and a connection to call with. */
 @Injectable()
 export class CrmConnections {
-  private readonly key: Buffer;
+  private readonly key: SecretKeyring;
 
   constructor(
     private readonly registry: CrmAdapterRegistry,
     @Inject(SERVICE_CONFIG) config: IntegrationsConfig,
   ) {
-    this.key = parseSecretsKey(config.SECRETS_KEY);
+    this.key = secretKeyringFromEnv(config);
   }
 
   /** CRM types that can be forwarded to. */

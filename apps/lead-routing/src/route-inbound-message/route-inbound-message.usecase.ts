@@ -7,8 +7,7 @@ import { DomainError, ErrorCode } from '@crm/domain';
 import { enqueueOutbox, type OutboxRecord } from '@crm/outbox';
 import {
   chatRef,
-  leadCandidatesFor,
-  lookupRequestFor,
+  loadRoutingLookups,
   messageRef,
   newTimeOrderedId,
   planInboundBatch,
@@ -17,8 +16,8 @@ import {
   type PreparedInbound,
   type RoutingPlan,
   type SkipReason,
-  verifiedPhoneTargetsFor,
 } from '@crm/routing';
+import { PostgresRoutingLookups } from '@crm/routing-data';
 import { LOGGER } from '@crm/service-kit';
 import { ChannelRoutingDirectory, type ChannelRoutingEntry } from '../channels/channel-routing.directory';
 import { RouteInboundMessageCommand } from './route-inbound-message.command';
@@ -84,34 +83,21 @@ export class RouteInboundMessageUseCase {
         m,
         dedupe(items.map((i) => ({ channelId: i.channelId, externalId: i.externalMessageId })), (r) => messageRef(r.channelId, r.externalId)),
       );
-      const storedRefs = new Set(stored.keys());
-      const request = lookupRequestFor(items, channels, dialogs, storedRefs);
-      // One client per person even when their first messages on two channels are routed at the same moment: a
-      // transaction-scoped advisory lock per (account, phone) / (account, type, username) / (channel, user), sorted.
-      // Not a unique key on clients(account_id, phone_e164): without auto-match, §7.2 must create a second client
-      // with the same phone, and clients entered by hand may share one. Known dialogs (the hot path) lock nothing.
-      await this.repository.lock(m, request.lockKeys);
-      // One connection per transaction: the lookups run one after the other.
-      const identityClients = await this.repository.identityClients(m, request.identities);
-      const phoneClients = await this.repository.phoneClients(m, request.phones);
-      const usernameClients = await this.repository.usernameClients(m, request.usernames);
-      // A verified phone may join the sender's identity and client (DESIGN §7.2); nothing to load without one.
-      const phoneTargets = verifiedPhoneTargetsFor(items, dialogs, storedRefs, { identityClients, usernameClients });
-      const identityPhones = await this.repository.identityPhones(m, phoneTargets.identities);
-      const clientPhones = await this.repository.clientPhones(m, phoneTargets.clients);
-      const leadClients = leadCandidatesFor(items, channels, dialogs, { identityClients, phoneClients, usernameClients });
-      await this.repository.lock(m, leadClients.map((id) => `lead:${id}`));
-      const openLeads = await this.repository.openLeads(m, leadClients);
+      // Lock the senders who may get a client, then identities → phones → usernames → open leads (the same reads the
+      // api's routing preview makes). Not a unique key on clients(account_id, phone_e164): without auto-match, §7.2
+      // must create a second client with the same phone, and clients entered by hand may share one. Known dialogs
+      // (the hot path) lock nothing.
+      const lookups = await loadRoutingLookups(new PostgresRoutingLookups(m, { locking: true }), { items, channels, dialogs, messages: stored });
 
       const planned = planInboundBatch({
         items,
         channels,
-        lookups: { dialogs, messages: stored, identityClients, phoneClients, usernameClients, openLeads, identityPhones, clientPhones },
+        lookups,
         newId: newTimeOrderedId,
       });
       await this.repository.write(m, planned);
       await this.conversationContext.apply(m, items);
-      const records = outboxRecords(planned);
+      const records = outboxRecords(planned, new Date());
       // Six bind parameters per outbox row; Postgres takes at most 65535 per statement.
       for (let i = 0; i < records.length; i += OUTBOX_CHUNK) await enqueueOutbox(m, records.slice(i, i + OUTBOX_CHUNK));
       return planned;
@@ -184,11 +170,12 @@ function dedupe<T>(values: T[], key: (v: T) => string): T[] {
   return [...seen.values()];
 }
 
-function outboxRecords(plan: RoutingPlan): OutboxRecord[] {
+/** The plan's CRM events, occurring now: when they are recorded (see PlannedCrmEvent). */
+function outboxRecords(plan: RoutingPlan, recordedAt: Date): OutboxRecord[] {
   return plan.events.map((e) => ({
     accountId: e.accountId,
     topic: Topics.CrmEvents,
     key: crmEventKey(e.data.dialogId),
-    envelope: createEnvelope('crm.event', e.data, { accountId: e.accountId, channelId: e.channelId, occurredAt: e.occurredAt }),
+    envelope: createEnvelope('crm.event', e.data, { accountId: e.accountId, channelId: e.channelId, occurredAt: recordedAt }),
   }));
 }

@@ -1,19 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { UNIQUE_KEYS } from '@crm/persistence';
-import {
-  chatRef,
-  identityRef,
-  messageRef,
-  phoneRef,
-  usernameRef,
-  type ClientPhoneSnapshot,
-  type DialogSnapshot,
-  type LookupRequest,
-  type MessageSnapshot,
-  type RoutingPlan,
-  type VerifiedPhoneTargets,
-} from '@crm/routing';
+import { chatRef, messageRef, type DialogSnapshot, type MessageSnapshot, type RoutingPlan } from '@crm/routing';
 
 /** The plan could not be written as planned (a row it expected to insert already exists): retry the batch. */
 export class RoutingConflictError extends Error {
@@ -39,13 +27,6 @@ interface DialogRow {
   last_message_at: Date | null;
 }
 
-interface IdentityRow {
-  channel_id: string;
-  external_user_id: string;
-  client_id: string;
-  phone_e164: string | null;
-}
-
 const NUL = String.fromCharCode(0);
 
 /** JSON for jsonb_to_recordset. Postgres text/jsonb cannot hold U+0000: it is dropped (rare, so checked first). */
@@ -56,8 +37,9 @@ function rowsJson(rows: object[]): string {
 }
 
 /**
- * Every read and write of lead routing, set-based: one statement per table per batch (multi-row INSERT from
- * jsonb_to_recordset / unnest, UPDATE … FROM), never a per-row ORM save(). All run on the caller's transaction.
+ * The dialogs, redeliveries and writes of lead routing, set-based: one statement per table per batch (multi-row INSERT
+ * from jsonb_to_recordset / unnest, UPDATE … FROM), never a per-row ORM save(). All run on the caller's transaction.
+ * The rules' lookups (identities, phones, usernames, open leads) are @crm/routing-data's PostgresRoutingLookups.
  */
 @Injectable()
 export class RoutingRepository {
@@ -137,99 +119,6 @@ export class RoutingRepository {
         deletedAt: r.deleted_at,
       });
     }
-    return out;
-  }
-
-  /**
-   * Transaction-scoped advisory locks on the given keys, in sorted order (deadlock-free between batches that lock
-   * overlapping sets). Postgres evaluates the locking expression after the ORDER BY.
-   */
-  async lock(m: EntityManager, keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
-    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k ORDER BY k COLLATE "C"`, [keys]);
-  }
-
-  async identityClients(m: EntityManager, request: LookupRequest['identities']): Promise<Map<string, string>> {
-    return new Map((await this.identities(m, request)).map((r) => [identityRef(r.channel_id, r.external_user_id), r.client_id]));
-  }
-
-  /** The oldest client of the account with each phone, verified (a typed phone on a client matches nobody). */
-  async phoneClients(m: EntityManager, request: LookupRequest['phones']): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    if (request.length === 0) return out;
-    const rows = (await m.query(
-      `SELECT DISTINCT ON (c.account_id, c.phone_e164) c.account_id, c.phone_e164, c.id
-         FROM clients c
-         JOIN unnest($1::uuid[], $2::text[]) AS k(account_id, phone)
-           ON c.account_id = k.account_id AND c.phone_e164 = k.phone AND c.phone_verified
-        ORDER BY c.account_id, c.phone_e164, c.created_at, c.id`,
-      [request.map((r) => r.accountId), request.map((r) => r.phoneE164)],
-    )) as Array<{ account_id: string; phone_e164: string; id: string }>;
-    for (const r of rows) out.set(phoneRef(r.account_id, r.phone_e164), r.id);
-    return out;
-  }
-
-  /** The client of the oldest identity with each username on each channel type (case-insensitive). */
-  async usernameClients(m: EntityManager, request: LookupRequest['usernames']): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    if (request.length === 0) return out;
-    const rows = (await m.query(
-      `SELECT DISTINCT ON (ci.account_id, ci.channel_type, lower(ci.username))
-              ci.account_id, ci.channel_type, lower(ci.username) AS username, ci.client_id
-         FROM client_identities ci
-         JOIN unnest($1::uuid[], $2::text[], $3::text[]) AS k(account_id, channel_type, username)
-           ON ci.account_id = k.account_id AND ci.channel_type = k.channel_type AND lower(ci.username) = k.username
-        ORDER BY ci.account_id, ci.channel_type, lower(ci.username), ci.created_at, ci.id`,
-      [request.map((r) => r.accountId), request.map((r) => r.channelType), request.map((r) => r.username)],
-    )) as Array<{ account_id: string; channel_type: string; username: string; client_id: string }>;
-    for (const r of rows) out.set(usernameRef(r.account_id, r.channel_type, r.username), r.client_id);
-    return out;
-  }
-
-  /** identityRef → the stored phone of each existing identity among `request` (senders with a verified phone). */
-  async identityPhones(m: EntityManager, request: VerifiedPhoneTargets['identities']): Promise<Map<string, string | null>> {
-    return new Map((await this.identities(m, request)).map((r) => [identityRef(r.channel_id, r.external_user_id), r.phone_e164]));
-  }
-
-  /** The stored identities among (channel, external user) pairs. */
-  private async identities(m: EntityManager, request: Array<{ channelId: string; externalUserId: string }>): Promise<IdentityRow[]> {
-    if (request.length === 0) return [];
-    return (await m.query(
-      `SELECT ci.channel_id, ci.external_user_id, ci.client_id, ci.phone_e164
-         FROM client_identities ci
-         JOIN unnest($1::uuid[], $2::text[]) AS k(channel_id, external_user_id)
-           ON ci.channel_id = k.channel_id AND ci.external_user_id = k.external_user_id`,
-      [request.map((r) => r.channelId), request.map((r) => r.externalUserId)],
-    )) as IdentityRow[];
-  }
-
-  /** clientId → its phone and whether it is verified, for the clients of the account a verified phone may join. */
-  async clientPhones(m: EntityManager, request: VerifiedPhoneTargets['clients']): Promise<Map<string, ClientPhoneSnapshot>> {
-    const out = new Map<string, ClientPhoneSnapshot>();
-    if (request.length === 0) return out;
-    const rows = (await m.query(
-      `SELECT c.id, c.phone_e164, c.phone_verified
-         FROM clients c
-         JOIN unnest($1::uuid[], $2::uuid[]) AS k(account_id, id) ON c.account_id = k.account_id AND c.id = k.id`,
-      [request.map((r) => r.accountId), request.map((r) => r.clientId)],
-    )) as Array<{ id: string; phone_e164: string | null; phone_verified: boolean }>;
-    for (const r of rows) out.set(r.id, { phoneE164: r.phone_e164, verified: r.phone_verified });
-    return out;
-  }
-
-  /** clientId → its most recent open lead. */
-  async openLeads(m: EntityManager, clientIds: string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    if (clientIds.length === 0) return out;
-    const rows = (await m.query(
-      `SELECT DISTINCT ON (l.client_id) l.client_id, l.id
-         FROM leads l
-         JOIN clients c ON c.id = l.client_id AND c.account_id = l.account_id
-        WHERE l.client_id = ANY($1::uuid[]) AND l.status = 'open'
-        ORDER BY l.client_id, l.created_at DESC, l.id DESC`,
-      [clientIds],
-    )) as Array<{ client_id: string; id: string }>;
-    for (const r of rows) out.set(r.client_id, r.id);
     return out;
   }
 

@@ -95,7 +95,7 @@ class TestConnectorConfig extends WithSecretsKey(BaseServiceConfig) {}
 
 const CONNECTOR_KIT: ConnectorKitOptions<TestConnectorConfig, TestChannel> = {
   channelType: 'vk',
-  settings: (c) => ({ secretsKey: c.SECRETS_KEY, produceTimeoutMs: 2000, sendRetryWindowMs: 1000 }),
+  settings: (c) => ({ secretsKey: c.SECRETS_KEY!, produceTimeoutMs: 2000, sendRetryWindowMs: 1000 }),
   channelState: TestChannelState,
   webhook: TestWebhook,
   outbound: TestOutbound,

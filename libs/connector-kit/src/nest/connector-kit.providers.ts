@@ -1,10 +1,13 @@
 import type { INestApplication, Provider, Type } from '@nestjs/common';
 import type { Server } from 'node:http';
-import { parseSecretsKey } from '@crm/secrets';
+import { toSecretKeyring } from '@crm/secrets';
 import { SERVICE_CONFIG } from '@crm/service-kit';
 import type { ConnectorChannel } from '../ports/channel-state.port';
 import { ChannelConnections } from './connections/channel-connections.service';
 import { ChannelHealthMonitor } from './connections/channel-health.monitor';
+import { ChannelLeases } from './coordination/channel-leases.service';
+import { LeaseService } from './coordination/lease.service';
+import { SharedSendBudgetRepository } from './coordination/shared-send-budget.repository';
 import type { ConnectorKitOptions, ResolvedKitOptions } from './connector-kit.options';
 import { DeliveryLogRepository } from './outbound/delivery-log.repository';
 import { outboundMessageConsumerFor } from './outbound/outbound-message.consumer';
@@ -42,10 +45,12 @@ export function connectorKitProviders<C, S extends ConnectorChannel>(options: Co
     InboundPublisher,
     StatusPublisher,
     HealthReporter,
+    LeaseService,
+    ChannelLeases,
     ChannelConnections,
     ChannelHealthMonitor,
     ...(options.webhook ? [ReceiveWebhookUseCase, WebhookHttpHandler] : []),
-    ...(options.outbound ? [DeliveryLogRepository, SendOutboundMessageUseCase] : []),
+    ...(options.outbound ? [DeliveryLogRepository, SharedSendBudgetRepository, SendOutboundMessageUseCase] : []),
   ];
 }
 
@@ -69,11 +74,12 @@ function resolveKitOptions<C, S extends ConnectorChannel>(options: ConnectorKitO
   const s = options.settings(config);
   return {
     channelType: options.channelType,
-    secretsKey: parseSecretsKey(s.secretsKey),
+    secretsKey: toSecretKeyring(s.secretsKey),
     produceTimeoutMs: s.produceTimeoutMs ?? 5000,
     produceLingerMs: s.produceLingerMs ?? 2,
     sendRetryWindowMs: s.sendRetryWindowMs ?? 60_000,
     healthIntervalMs: s.healthIntervalMs ?? 60_000,
+    leaseTtlMs: s.leaseTtlMs ?? 30_000,
     outboundPartitionsConcurrently: s.outboundPartitionsConcurrently ?? 6,
     hasWebhook: options.webhook !== undefined,
     hasOutbound: options.outbound !== undefined,

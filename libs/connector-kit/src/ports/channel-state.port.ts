@@ -12,13 +12,13 @@ export interface ConnectorChannel {
   settings: Record<string, unknown>;
 }
 
-/** The credentials of a record, decrypted by the kit with SECRETS_KEY (memory only, never logged). */
+/** The credentials of a record, decrypted by the kit with the keyring (memory only, never logged). */
 export interface ChannelSecrets {
   /** `encryptedSecrets` decrypted (the type's secret settings, e.g. `{ botToken }`); {} when the record has none. */
   credentials: Record<string, unknown>;
   /** `webhookSecret` decrypted (the random secret the api generated for the channel), or null. */
   webhookSecret: string | null;
-  /** SECRETS_KEY itself, for types that derive a secret from it. */
+  /** The derivation key (SECRETS_DERIVATION_KEY_ID; the lone SECRETS_KEY), for types that derive a secret from it. */
   secretsKey: Buffer;
 }
 

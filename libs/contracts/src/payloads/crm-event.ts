@@ -28,7 +28,7 @@ const kindIn =
     kinds.includes(o.kind);
 
 /** Kinds that must name a client. */
-export const CRM_KINDS_WITH_CLIENT: readonly CrmEventKind[] = Object.freeze(['client.created', 'client.matched']);
+export const CRM_KINDS_WITH_CLIENT: readonly CrmEventKind[] = Object.freeze(['client.created', 'client.matched', 'client.merged', 'client.erased']);
 /** Kinds that must name a lead. */
 export const CRM_KINDS_WITH_LEAD: readonly CrmEventKind[] = Object.freeze(['lead.created', 'lead.linked', 'lead.updated']);
 /** Kinds that must name a message. */
@@ -87,6 +87,8 @@ export class CrmSyncChange {
  * One CRM event (`data` of a `crm.event` envelope on crm.events.v1, key = dialogId). The envelope carries accountId
  * and channelId. Which ids are required depends on `kind`:
  * - client.created / client.matched → `clientId` (client.matched also `matchRule`);
+ * - client.merged → `clientId` (the survivor) and `mergedClientId` (gone), keyed by a dialog of the survivor (with its `leadId`);
+ * - client.erased → `clientId` (its row is gone), keyed by a dialog it had (with the dialog's `leadId`); ids only;
  * - lead.created / lead.linked → `leadId` (and `clientId` when the lead has a client);
  * - lead.updated → `leadId` and the lead's `leadStatus` after the change (with `funnelId` / `stageId` when it has them);
  * - message.received / message.sent / message.status / message.edited / message.deleted → `messageId`
@@ -113,6 +115,11 @@ export class CrmEventData {
   @ValidateIf((o: CrmEventData) => o.messageId !== undefined || kindIn(...CRM_KINDS_WITH_MESSAGE)(o))
   @IsUUID('all')
   messageId?: string;
+
+  /** The client merged into `clientId` (client.merged only); its row no longer exists. */
+  @ValidateIf((o: CrmEventData) => o.mergedClientId !== undefined || o.kind === 'client.merged')
+  @IsUUID('all')
+  mergedClientId?: string;
 
   /** Which DESIGN §7.2 rule linked the client (client.matched only). */
   @ValidateIf((o: CrmEventData) => o.matchRule !== undefined || o.kind === 'client.matched')

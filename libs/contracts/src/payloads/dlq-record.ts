@@ -93,9 +93,9 @@ export class DlqRecord {
   @Type(() => DlqError)
   error: DlqError;
 
-  /** How many times processing was attempted before giving up (≥ 1). */
+  /** How many times the handler was tried before giving up; 0 when the value could not even be decoded. */
   @IsInt()
-  @Min(1)
+  @Min(0)
   attempts: number;
 
   @IsIsoDateTime()

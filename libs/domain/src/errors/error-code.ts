@@ -53,6 +53,8 @@ export enum ErrorCode {
   MESSAGE_NOT_FOUND = 'MESSAGE_NOT_FOUND',
   ATTACHMENT_NOT_FOUND = 'ATTACHMENT_NOT_FOUND',
   CLIENT_NOT_FOUND = 'CLIENT_NOT_FOUND',
+  /** POST /clients/:id/merge with intoClientId = :id. */
+  CLIENT_MERGE_INTO_ITSELF = 'CLIENT_MERGE_INTO_ITSELF',
   LEAD_NOT_FOUND = 'LEAD_NOT_FOUND',
   CHANNEL_INACTIVE = 'CHANNEL_INACTIVE',
   // website widget (visitor side)

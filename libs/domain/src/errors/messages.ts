@@ -73,6 +73,7 @@ export const ERROR_MESSAGES: Catalog = {
   [ErrorCode.MESSAGE_NOT_FOUND]: { ru: 'Сообщение не найдено', en: 'Message not found' },
   [ErrorCode.ATTACHMENT_NOT_FOUND]: { ru: 'Вложение не найдено', en: 'Attachment not found' },
   [ErrorCode.CLIENT_NOT_FOUND]: { ru: 'Клиент не найден', en: 'Client not found' },
+  [ErrorCode.CLIENT_MERGE_INTO_ITSELF]: { ru: 'Нельзя объединить клиента с самим собой', en: 'A client cannot be merged into itself' },
   [ErrorCode.LEAD_NOT_FOUND]: { ru: 'Сделка не найдена', en: 'Lead not found' },
   [ErrorCode.CHANNEL_INACTIVE]: { ru: 'Канал отключён', en: 'The channel is inactive' },
   [ErrorCode.WIDGET_ORIGIN_NOT_ALLOWED]: { ru: 'Виджет не разрешён на этом сайте ({origin})', en: 'The widget is not allowed on this site ({origin})' },

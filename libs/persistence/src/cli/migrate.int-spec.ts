@@ -120,6 +120,69 @@ describe('migrate CLI (real PostgreSQL)', () => {
     expect(await databaseExists(missing.pathname.slice(1))).toBe(false);
   });
 
+  describe('wait (the init container of every app)', () => {
+    const waitName = `crm_t_${randomBytes(8).toString('hex')}`;
+    const waitUrl = new URL(defaultAdminUrl());
+    waitUrl.pathname = `/${waitName}`;
+    const waitEnv = { DATABASE_URL: waitUrl.toString() };
+
+    afterAll(async () => {
+      await dropDatabase(waitName);
+    });
+
+    it('times out non-zero while the database does not exist, naming what it waits for', async () => {
+      const io = captureIo();
+      const started = Date.now();
+      expect(await runMigrateCli(['wait', '--timeout=1', '--interval=0.2'], waitEnv, io)).toBe(1);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+      expect(io.stdout.join('\n')).toMatch(/database not reachable: .*does not exist/);
+      expect(io.stderr.join('\n')).toMatch(new RegExp(`migrate wait timed out after 1s on .*/${waitName}`));
+      expect(await databaseExists(waitName)).toBe(false);
+    });
+
+    it('keeps waiting while a migration is missing and exits 0 once `up` has applied every one', async () => {
+      expect(await runMigrateCli(['up'], waitEnv, captureIo())).toBe(0);
+      expect(await runMigrateCli(['down'], waitEnv, captureIo())).toBe(0);
+
+      let io = captureIo();
+      expect(await runMigrateCli(['wait', '--timeout=0.5', '--interval=0.1'], waitEnv, io)).toBe(1);
+      expect(io.stdout.join('\n')).toContain(`1 pending migration(s): ${migrationNames.at(-1)}`);
+
+      io = captureIo();
+      const waiting = runMigrateCli(['wait', '--timeout=30', '--interval=0.1'], waitEnv, io);
+      let settled = false;
+      void waiting.then(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(settled).toBe(false);
+      expect(await runMigrateCli(['up'], waitEnv, captureIo())).toBe(0);
+      expect(await waiting).toBe(0);
+      expect(io.stdout.at(-1)).toMatch(new RegExp(`schema is at ${migrationNames.at(-1)}$`));
+    });
+
+    it('does not wait when the schema is already there (or newer than this code)', async () => {
+      const client = new Client({ connectionString: waitEnv.DATABASE_URL });
+      await client.connect();
+      try {
+        await client.query(`INSERT INTO migrations (timestamp, name) VALUES (9999999999999, 'FromANewerRelease9999999999999')`);
+      } finally {
+        await client.end();
+      }
+      const io = captureIo();
+      const started = Date.now();
+      expect(await runMigrateCli(['wait', '--timeout=5'], waitEnv, io)).toBe(0);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(io.stderr).toEqual([]);
+    });
+
+    it('refuses unknown wait options', async () => {
+      for (const argv of [['wait', '--timeout'], ['wait', '--timeout=soon'], ['wait', '--all'], ['status', '--timeout=3']]) {
+        const io = captureIo();
+        expect(await runMigrateCli(argv, waitEnv, io)).toBe(2);
+        expect(io.stderr.join('\n')).toMatch(/usage: migrate/);
+      }
+    });
+  });
+
   it('parses URLs and derives the maintenance database URL', () => {
     expect(parseDatabaseUrl('postgresql://a:b@h:6543/crm?sslmode=disable').pathname).toBe('/crm');
     expect(maintenanceUrl('postgres://a:b@h:6543/crm?application_name=x')).toBe('postgres://a:b@h:6543/postgres?application_name=x');

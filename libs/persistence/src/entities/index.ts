@@ -1,7 +1,9 @@
 import { AccountEntity } from './account.entity';
+import { AuditLogEntity } from './audit-log.entity';
 import { AvitoAccessTokenEntity } from './avito-access-token.entity';
 import { ChannelEntity } from './channel.entity';
 import { ClientIdentityEntity } from './client-identity.entity';
+import { ClientMergeEntity } from './client-merge.entity';
 import { ClientEntity } from './client.entity';
 import { DialogEntity } from './dialog.entity';
 import { EventTicketEntity } from './event-ticket.entity';
@@ -11,12 +13,14 @@ import { IntegrationRateLimitEntity } from './integration-rate-limit.entity';
 import { IntegrationSyncJobEntity } from './integration-sync-job.entity';
 import { IntegrationEntity } from './integration.entity';
 import { LeadEntity } from './lead.entity';
+import { LeaseEntity } from './lease.entity';
 import { LiveEventEntity } from './live-event.entity';
 import { MessageRevisionEntity } from './message-revision.entity';
 import { MessageEntity } from './message.entity';
 import { OutboundDeliveryEntity } from './outbound-delivery.entity';
 import { OutboxEntity } from './outbox.entity';
 import { ProcessedEventEntity } from './processed-event.entity';
+import { SendRateLimitEntity } from './send-rate-limit.entity';
 import { TelegramAlbumPartEntity } from './telegram-album-part.entity';
 import { VkMessagePermissionEntity } from './vk-message-permission.entity';
 import { VkSendRandomIdEntity } from './vk-send-random-id.entity';
@@ -24,10 +28,12 @@ import { VkSendSequenceEntity } from './vk-send-sequence.entity';
 
 export {
   AccountEntity,
+  AuditLogEntity,
   AvitoAccessTokenEntity,
   ChannelEntity,
   ClientEntity,
   ClientIdentityEntity,
+  ClientMergeEntity,
   DialogEntity,
   EventTicketEntity,
   FunnelEntity,
@@ -36,12 +42,14 @@ export {
   IntegrationRateLimitEntity,
   IntegrationSyncJobEntity,
   LeadEntity,
+  LeaseEntity,
   LiveEventEntity,
   MessageEntity,
   MessageRevisionEntity,
   OutboundDeliveryEntity,
   OutboxEntity,
   ProcessedEventEntity,
+  SendRateLimitEntity,
   TelegramAlbumPartEntity,
   VkMessagePermissionEntity,
   VkSendRandomIdEntity,
@@ -73,4 +81,8 @@ export const ALL_ENTITIES = [
   VkSendSequenceEntity,
   VkSendRandomIdEntity,
   VkMessagePermissionEntity,
+  AuditLogEntity,
+  LeaseEntity,
+  SendRateLimitEntity,
+  ClientMergeEntity,
 ];

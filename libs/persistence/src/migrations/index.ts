@@ -10,8 +10,11 @@ import { DialogContext1796126898039 } from './1796126898039-DialogContext';
 import { VkConnector1796125064579 } from './1796125064579-VkConnector';
 import { IntegrationSync1796125236227 } from './1796125236227-IntegrationSync';
 import { ChannelTypeFormat1796125688257 } from './1796125688257-ChannelTypeFormat';
+import { AuditLog1796133221439 } from './1796133221439-AuditLog';
+import { InstanceCoordination1796133305693 } from './1796133305693-InstanceCoordination';
+import { ClientMerges1796133366792 } from './1796133366792-ClientMerges';
 
-export { ChannelHealth1795579454329, InitialSchema1795577797335, TelegramAlbumParts1795579676579, LiveEvents1796124258235, ClientPhoneVerified1796124364932, UnavailableChannelTypes1796124372023, OutboundDeliveries1796124759225, AvitoAccessTokens1796124810359, VkConnector1796125064579, IntegrationSync1796125236227, ChannelTypeFormat1796125688257, DialogContext1796126898039 };
+export { ChannelHealth1795579454329, InitialSchema1795577797335, TelegramAlbumParts1795579676579, LiveEvents1796124258235, ClientPhoneVerified1796124364932, UnavailableChannelTypes1796124372023, OutboundDeliveries1796124759225, AvitoAccessTokens1796124810359, VkConnector1796125064579, IntegrationSync1796125236227, ChannelTypeFormat1796125688257, DialogContext1796126898039, AuditLog1796133221439, InstanceCoordination1796133305693, ClientMerges1796133366792 };
 
 /** Every migration, oldest first. Append new ones; never edit or reorder landed ones. */
-export const ALL_MIGRATIONS = [InitialSchema1795577797335, ChannelHealth1795579454329, TelegramAlbumParts1795579676579, LiveEvents1796124258235, ClientPhoneVerified1796124364932, UnavailableChannelTypes1796124372023, OutboundDeliveries1796124759225, AvitoAccessTokens1796124810359, VkConnector1796125064579, IntegrationSync1796125236227, ChannelTypeFormat1796125688257, DialogContext1796126898039];
+export const ALL_MIGRATIONS = [InitialSchema1795577797335, ChannelHealth1795579454329, TelegramAlbumParts1795579676579, LiveEvents1796124258235, ClientPhoneVerified1796124364932, UnavailableChannelTypes1796124372023, OutboundDeliveries1796124759225, AvitoAccessTokens1796124810359, VkConnector1796125064579, IntegrationSync1796125236227, ChannelTypeFormat1796125688257, DialogContext1796126898039, AuditLog1796133221439, InstanceCoordination1796133305693, ClientMerges1796133366792];

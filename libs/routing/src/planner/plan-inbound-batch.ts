@@ -146,7 +146,7 @@ export function planInboundBatch(args: {
   };
 
   const event = (item: PreparedInbound, data: CrmEventData): void => {
-    plan.events.push({ accountId: item.accountId, channelId: item.channelId, occurredAt: item.sentAt, data });
+    plan.events.push({ accountId: item.accountId, channelId: item.channelId, data });
   };
 
   /**

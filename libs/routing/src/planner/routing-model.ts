@@ -192,11 +192,14 @@ export interface DialogUpdateRow {
   unreadDelta: number;
 }
 
-/** A CRM event to write to the outbox (crm.events.v1, key = dialogId). */
+/**
+ * A CRM event to write to the outbox (crm.events.v1, key = dialogId). It occurs when lead-routing records it (the
+ * writer stamps that time), not at the platform's send time: that one is the message's `sentAt`, in whole seconds for
+ * most platforms, and a message received just after a channel was linked to a CRM must count as after the link.
+ */
 export interface PlannedCrmEvent {
   accountId: string;
   channelId: string;
-  occurredAt: Date;
   data: CrmEventData;
 }
 

@@ -31,7 +31,8 @@ export interface ConsumerPatternOptions<T = unknown> extends ConsumerTuning {
   fromBeginning?: boolean;
   /**
    * A group of its own per process (a suffix is appended to groupId): every instance reads every record
-   * (broadcast, e.g. live fan-out). Usually with `fromBeginning: false`.
+   * (broadcast, e.g. live fan-out). Usually with `fromBeginning: false`. Never left behind on the broker: deleted on a
+   * clean shutdown, and a crashed process's group is deleted by the next start (PerInstanceGroups).
    */
   perInstance?: boolean;
 }

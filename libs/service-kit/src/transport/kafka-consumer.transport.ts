@@ -11,6 +11,7 @@ import type { DatabaseHealthProbe } from '../database-health.probe';
 import type { ServiceReadiness } from '../readiness';
 import { ConsumerPatternOptions, ConsumerTuning } from './consumer-pattern';
 import { KafkaRecordContext } from './kafka-record.context';
+import { PerInstanceGroups } from './per-instance-groups';
 
 export interface KafkaConsumerTransportOptions {
   connection: KafkaConnection;
@@ -47,9 +48,11 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
   private readonly runners: ConsumerRunner<unknown>[] = [];
   private readonly instanceSuffix = `${hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${process.pid}-${randomBytes(4).toString('hex')}`;
   private unregister?: () => void;
+  private readonly perInstanceGroups: PerInstanceGroups;
 
   constructor(private readonly options: KafkaConsumerTransportOptions) {
     super();
+    this.perInstanceGroups = new PerInstanceGroups(options.connection, options.logger);
   }
 
   override addHandler(pattern: unknown, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
@@ -82,6 +85,8 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
   async listen(callback: (err?: unknown, ...rest: unknown[]) => void): Promise<void> {
     try {
       for (const [groupId, topics] of this.registrations) this.runners.push(this.createRunner(groupId, [...topics.values()]));
+      // Groups of crashed processes (their sessions expired) are deleted before ours join: none pile up on the broker.
+      for (const base of this.perInstanceBases()) await this.perInstanceGroups.sweep(base, this.options.connection.groupId(this.perInstanceId(base)));
       this.unregister = this.options.readiness?.registerConsumers(this);
       await Promise.all(this.runners.map((r) => r.start()));
       callback();
@@ -94,6 +99,18 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
   async close(): Promise<void> {
     await Promise.all(this.runners.map((r) => r.stop()));
     this.unregister?.();
+    // A per-process group is never joined again: delete it rather than leave it on the broker.
+    await this.perInstanceGroups.deleteOwn(this.perInstanceBases().map((base) => this.options.connection.groupId(this.perInstanceId(base))));
+  }
+
+  /** Base ids of the `perInstance` groups. */
+  private perInstanceBases(): string[] {
+    return [...this.registrations].filter(([, topics]) => topics.values().next().value?.options.perInstance).map(([groupId]) => groupId);
+  }
+
+  /** `<base>.<host>-<pid>-<random>`: unique per process, even for two processes of one host (development, tests). */
+  private perInstanceId(base: string): string {
+    return `${base}.${this.instanceSuffix}`;
   }
 
   on(): never {
@@ -111,7 +128,7 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     const runnerOptions: ConsumerRunnerOptions<unknown> = {
       ...pickTuning(first),
       ...this.options.tuning?.[groupId],
-      groupId: first.perInstance ? `${groupId}.${this.instanceSuffix}` : groupId,
+      groupId: first.perInstance ? this.perInstanceId(groupId) : groupId,
       topics: registrations.map((r) => r.topic),
       fromBeginning: first.fromBeginning ?? true,
       decode: (raw, message, topic) => decodeFor(of(topic).options, raw, message),

@@ -5,6 +5,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import { prepareSecureListener, SecureListener, SecureListenerOptions } from './kafka-secure-listener';
 import { freePort, waitForPort } from './net';
 import { repoRoot } from './repo-root';
 
@@ -15,15 +16,24 @@ export interface LocalKafkaOptions {
   dataDir?: string;
   /** PLAINTEXT port; a free port when omitted. */
   port?: number;
+  /**
+   * The port the broker tells clients to use (`advertised.listeners`), when something (a fault proxy) listens there
+   * and forwards to `port`; `brokers` then lists it. Defaults to `port`.
+   */
+  advertisedPort?: number;
   /** Max heap of the broker JVM. */
   heap?: string;
   log?: (line: string) => void;
+  /** Also a SASL_SSL listener (self-signed certificate, SCRAM and PLAIN users); only PLAINTEXT when omitted. */
+  secure?: SecureListenerOptions;
 }
 
 export interface LocalKafka {
   brokers: string[];
   version: string;
   pid: number;
+  /** The SASL_SSL listener, when asked for (`secure`). */
+  secure?: SecureListener;
   stop(): Promise<void>;
 }
 
@@ -70,7 +80,9 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   const classpath = `${libs}/*`;
 
   writeFileSync(join(dir, 'log4j2.properties'), LOG4J2);
-  writeFileSync(join(dir, 'server.properties'), serverProperties(join(dir, 'data'), port, controllerPort));
+  const advertisedPort = options.advertisedPort ?? port;
+  const secure = options.secure ? await prepareSecureListener(dir, options.secure) : undefined;
+  writeFileSync(join(dir, 'server.properties'), serverProperties(join(dir, 'data'), port, controllerPort, advertisedPort, secure?.port) + (secure ? `${secure.properties.join('\n')}\n` : ''));
 
   if (!existsSync(join(dir, 'data', 'meta.properties'))) {
     const clusterId = newClusterId();
@@ -78,6 +90,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
       `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`,
       '-cp', classpath, 'kafka.tools.StorageTool', 'format', '--ignore-formatted',
       '-t', clusterId, '-c', join(dir, 'server.properties'),
+      ...(secure?.formatArgs ?? []),
     ]);
   }
 
@@ -95,9 +108,10 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   let exited = false;
   const exitPromise = new Promise<void>((res) => child.once('exit', () => { exited = true; res(); }));
 
-  const brokers = [`127.0.0.1:${port}`];
+  const brokers = [`127.0.0.1:${advertisedPort}`];
   try {
     await waitForPort(port, 60_000, () => exited);
+    if (secure) await waitForPort(secure.port, 60_000, () => exited);
     await waitForCluster(brokers, 60_000);
   } catch (err) {
     child.kill('SIGKILL');
@@ -110,6 +124,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
     brokers,
     version,
     pid: child.pid ?? -1,
+    ...(secure ? { secure: secure.listener } : {}),
     async stop() {
       if (!exited) {
         child.kill('SIGTERM');
@@ -152,15 +167,16 @@ function safeTail(file: string): string {
   }
 }
 
-function serverProperties(dataDir: string, port: number, controllerPort: number): string {
+function serverProperties(dataDir: string, port: number, controllerPort: number, advertisedPort = port, securePort?: number): string {
+  const secure = securePort === undefined ? '' : `,SASL_SSL://127.0.0.1:${securePort}`;
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}${secure}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${advertisedPort}${secure}`,
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${secure ? ',SASL_SSL:SASL_SSL' : ''}`,
     'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${dataDir}`,
     'num.partitions=3',

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { commandExists, dockerEngineReachable } from './docker';
-import { startLocalKafka } from './local-kafka';
+import { pinnedKafkaVersion, startLocalKafka } from './local-kafka';
 
 export interface Infrastructure {
   kafkaBrokers: string[];
@@ -66,10 +66,11 @@ export async function provisionInfrastructure(options: ProvisionOptions = {}): P
     description.push(`Kafka: Apache Kafka ${kafka.version} (KRaft, Maven Central jars, local Java) on ${kafka.brokers[0]}, up in ${Date.now() - started} ms`);
   } else if (await dockerEngineReachable()) {
     const { KafkaContainer } = await import('@testcontainers/kafka');
-    const container = await new KafkaContainer('apache/kafka:4.1.1').withKraft().start();
+    // The same version as the Maven broker (deploy/kafka/pom.xml), which docker-compose.yml also runs.
+    const container = await new KafkaContainer(`apache/kafka:${pinnedKafkaVersion()}`).withKraft().start();
     kafkaBrokers = [`${container.getHost()}:${container.getMappedPort(9093)}`];
     stops.push(async () => void (await container.stop()));
-    description.push(`Kafka: testcontainers apache/kafka on ${kafkaBrokers[0]}`);
+    description.push(`Kafka: testcontainers apache/kafka:${pinnedKafkaVersion()} on ${kafkaBrokers[0]}`);
   } else {
     throw new Error('No Kafka: KAFKA_BROKERS is not set, Java 17+ with Maven is not available and no Docker engine is reachable.');
   }

@@ -17,6 +17,10 @@ export interface ThrowawayPostgres {
    * demoted during a failover: writes fail with 25006, reads still work. `readOnly(false)` undoes it.
    */
   readOnly(on: boolean): Promise<void>;
+  /** Stops the server (immediate: connections drop, as in a crash) and keeps its data; `resume()` starts it again. */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same port with the same data. */
+  resume(): Promise<void>;
   /** Immediate stop and removal of the data directory. Idempotent. */
   stop(): Promise<void>;
 }
@@ -25,6 +29,8 @@ export interface ThrowawayPostgresOptions {
   /** Directory holding initdb/pg_ctl; default: CRM_PG_BIN_DIR, then /usr/lib/postgresql/<newest>/bin, then `pg_config --bindir`. */
   binDir?: string;
   port?: number;
+  /** max_connections (default 40). */
+  maxConnections?: number;
   log?: (line: string) => void;
 }
 
@@ -52,12 +58,13 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
     spawnSync(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop'], { cwd: dataDir, uid: owner?.uid, gid: owner?.gid, stdio: 'ignore' });
     rmSync(dataDir, { recursive: true, force: true });
   };
+  const settings = `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=${options.maxConnections ?? 40}`;
+  const startServer = () => run('pg_ctl', ['-D', dataDir, '-l', join(dataDir, 'server.log'), '-o', settings, '-w', '-t', '30', 'start']);
   // A test process that dies without calling stop() still takes its cluster down with it.
   process.once('exit', stopNow);
   try {
     run('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
-    const settings = `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=40`;
-    run('pg_ctl', ['-D', dataDir, '-l', join(dataDir, 'server.log'), '-o', settings, '-w', '-t', '30', 'start']);
+    startServer();
   } catch (err) {
     stopNow();
     throw err;
@@ -83,6 +90,12 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
     async readOnly(on: boolean) {
       await exec(`ALTER SYSTEM SET default_transaction_read_only = ${on ? 'on' : 'off'}`);
       await exec('SELECT pg_reload_conf()');
+    },
+    async halt() {
+      run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+    },
+    async resume() {
+      startServer();
     },
     async stop() {
       process.removeListener('exit', stopNow);

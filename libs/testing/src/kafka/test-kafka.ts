@@ -16,9 +16,9 @@ export function uniqueTopicPrefix(label = 't'): string {
 /** Reads every message currently in a (full-name) topic from the beginning, for assertions. */
 export async function readTopic(
   topic: string,
-  options: { expect?: number; timeoutMs?: number } = {},
+  options: { expect?: number; timeoutMs?: number; brokers?: string[] } = {},
 ): Promise<Array<{ key: string | null; value: Buffer | null; headers: Record<string, string>; partition: number; offset: string }>> {
-  const kafka = new Kafka({ brokers: testBrokers(), clientId: 'test-reader', logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ brokers: options.brokers ?? testBrokers(), clientId: 'test-reader', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   const out: Array<{ key: string | null; value: Buffer | null; headers: Record<string, string>; partition: number; offset: string }> = [];

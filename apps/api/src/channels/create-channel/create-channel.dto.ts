@@ -70,6 +70,8 @@ export class CreateChannelDto {
   routing?: RoutingDto | null;
 
   @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
     description:
       'Settings of the type (GET /channel-types lists the fields): telegram `{ botToken }`; whatsapp `{ phoneNumberId, accessToken, appSecret }`; vk `{ groupId, accessToken }`; avito `{ clientId, clientSecret }`; widget `{ allowedOrigins, title?, greeting?, color?, preChat? }`. Unknown keys are rejected.',
     example: { botToken: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw' },

@@ -4,8 +4,8 @@ import { ApiProperty } from '@nestjs/swagger';
 export class TemplateResponse {
   @ApiProperty({ example: 'order_ready' }) name!: string;
   @ApiProperty({ example: 'ru' }) language!: string;
-  @ApiProperty({ nullable: true, example: 'UTILITY' }) category!: string | null;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, example: [{ type: 'BODY', text: 'Ваш заказ {{1}} готов' }], description: 'As the platform describes them' })
+  @ApiProperty({ type: String, nullable: true, example: 'UTILITY' }) category!: string | null;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, example: [{ type: 'BODY', text: 'Ваш заказ {{1}} готов' }], description: 'As the platform describes them' })
   components!: unknown[];
 }
 

@@ -34,6 +34,8 @@ export class UpdateChannelDto {
   routing?: RoutingDto;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
     description: 'Only the keys to change (validated by the type\'s class after merging); masked values echoed back count as unchanged',
     example: { botToken: '123456789:AAF0newTokenFromBotFather_xxxxxxxxxxxx' },
   })

@@ -15,7 +15,13 @@ export class ReplyTemplateDto {
   @Matches(/^[A-Za-z]{2,3}(_[A-Za-z0-9]{2,8})?$/, { message: 'template.language must be a language code such as ru or en_US' })
   language!: string;
 
-  @ApiPropertyOptional({ example: [{ type: 'body', parameters: [{ type: 'text', text: '42' }] }], description: 'Template parameters, as the platform defines them' })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    maxItems: LIMITS.attachments,
+    example: [{ type: 'body', parameters: [{ type: 'text', text: '42' }] }],
+    description: 'Template parameters, as the platform defines them',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(LIMITS.attachments)

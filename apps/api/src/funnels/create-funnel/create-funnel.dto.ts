@@ -20,7 +20,7 @@ export class CreateFunnelDto {
   @MaxLength(100)
   name!: string;
 
-  @ApiPropertyOptional({ example: 0, description: 'Where to insert it (0-based); at the end when omitted' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 10000, example: 0, description: 'Where to insert it (0-based); at the end when omitted' })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -11,7 +11,7 @@ export class UpdateFunnelDto {
   @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ example: 1, description: 'Move the funnel to this position (0-based; clamped to the list)' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 10000, example: 1, description: 'Move the funnel to this position (0-based; clamped to the list)' })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -11,7 +11,7 @@ export class UpdateStageDto {
   @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ example: 1, description: 'Move the stage to this position within its funnel (0-based; clamped to the list)' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 10000, example: 1, description: 'Move the stage to this position within its funnel (0-based; clamped to the list)' })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -15,6 +15,8 @@ export class CreateIntegrationDto {
   name!: string;
 
   @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
     description:
       'Bitrix24: `{ webhookUrl }` — the incoming webhook `https://{portal}/rest/{user_id}/{code}/`. amoCRM: `{ subdomain, clientId, clientSecret, redirectUri, authCode | longLivedToken }`. Unknown keys are rejected.',
     example: { webhookUrl: 'https://example.bitrix24.ru/rest/1/a1b2c3d4e5f6g7h8/' },

@@ -8,5 +8,5 @@ export class ReplaySyncRecordsDto {
 }
 
 export class ReplaySyncRecordsResponse {
-  @ApiProperty({ example: 3, description: 'Records queued again (now pending)' }) requeued!: number;
+  @ApiProperty({ type: 'integer', example: 3, description: 'Records queued again (now pending)' }) requeued!: number;
 }

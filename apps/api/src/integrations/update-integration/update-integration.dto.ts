@@ -12,6 +12,8 @@ export class UpdateIntegrationDto {
   name?: string;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
     description: 'Only the keys to change; omitted keys (and masked values echoed back) keep their stored value, null removes an optional key.',
     example: { webhookUrl: 'https://example.bitrix24.ru/rest/1/z9y8x7w6v5u4t3s2/' },
   })

@@ -4,6 +4,7 @@ import { LEAD_STATUSES, type LeadStatus } from '@crm/persistence';
 
 export class UpdateLeadDto {
   @ApiPropertyOptional({
+    format: 'uuid',
     example: '7c2a5d2f-3e4b-4f6a-9bac-1d2e3f4a5b6c',
     description: 'Move the lead to this stage of its funnel (an unsorted lead is sorted into the stage’s funnel)',
   })

@@ -100,3 +100,64 @@ describe('SendRateLimiter.pauseChat', () => {
     expect(slept).toEqual([2000]);
   });
 });
+
+describe('SendRateLimiter with a shared channel budget', () => {
+  function shared(waits: number[]) {
+    const calls: string[] = [];
+    const budget = {
+      reserve: async (channel: string) => {
+        calls.push(`reserve ${channel}`);
+        const next = waits.shift();
+        if (next === undefined) throw new Error('database unreachable');
+        return next;
+      },
+      pause: async (channel: string, ms: number) => void calls.push(`pause ${channel} ${ms}`),
+    };
+    return { budget, calls };
+  }
+
+  it('the channel wait is the shared budget`s (the local channel bucket is not spent); the chat bucket stays local', async () => {
+    let now = 0;
+    const slept: number[] = [];
+    const { budget, calls } = shared([0, 0, 250]);
+    const rl = new SendRateLimiter({ channelPerSecond: 1, channelBurst: 1, chatPerSecond: 1, chatBurst: 1 }, () => now, async (ms) => {
+      slept.push(ms);
+      now += ms;
+    }, 10, budget);
+    await rl.acquire('bot', 'chat-1');
+    await rl.acquire('bot', 'chat-2'); // the local channel bucket (1 per second) would have waited; the shared one did not
+    expect(slept).toEqual([]);
+    await rl.acquire('bot', 'chat-1'); // the chat's own second: 1000 ms, then the shared budget's 250
+    expect(slept).toEqual([1000, 250]);
+    expect(calls).toEqual(['reserve bot', 'reserve bot', 'reserve bot']);
+  });
+
+  it('pauseChannel pauses the shared budget (every instance) and this instance at once', async () => {
+    let now = 0;
+    const slept: number[] = [];
+    const { budget, calls } = shared([0]);
+    const rl = new SendRateLimiter({ channelPerSecond: 30, channelBurst: 30, chatPerSecond: 1, chatBurst: 1 }, () => now, async (ms) => {
+      slept.push(ms);
+      now += ms;
+    }, 10, budget);
+    rl.pauseChannel('bot', 3000);
+    await rl.acquire('bot', 'chat-1');
+    expect(calls).toEqual(['pause bot 3000', 'reserve bot']);
+    expect(slept).toEqual([3000]);
+  });
+
+  it('the shared budget unreachable: this instance limits itself with its local channel bucket, and says so', async () => {
+    let now = 0;
+    const slept: number[] = [];
+    const errors: string[] = [];
+    const { budget } = shared([]);
+    const rl = new SendRateLimiter({ channelPerSecond: 1, channelBurst: 1, chatPerSecond: 100, chatBurst: 100 }, () => now, async (ms) => {
+      slept.push(ms);
+      now += ms;
+    }, 10, budget, (err) => errors.push((err as Error).message));
+    await rl.acquire('bot', 'chat-1');
+    await rl.acquire('bot', 'chat-2');
+    expect(slept).toEqual([1000]);
+    expect(errors).toEqual(['database unreachable', 'database unreachable']);
+  });
+});

@@ -5,6 +5,7 @@ import { connectionActions } from '../../core/registry/channel-registry';
 import type { ChannelChange, ConnectorChannel } from '../../ports/channel-state.port';
 import { type ChannelLifecyclePort, type DisconnectReason, KitHealthCause } from '../../ports/lifecycle.port';
 import type { ResolvedKitOptions } from '../connector-kit.options';
+import { ChannelLeases } from '../coordination/channel-leases.service';
 import { connectorMetrics } from '../metrics';
 import { HealthReporter } from '../publish/health-reporter';
 import { ChannelRegistry } from '../registry/channel-registry.service';
@@ -15,10 +16,11 @@ const RECONCILE_CONCURRENCY = 8;
 
 /**
  * Keeps each channel's platform connection (webhook registration, subscription) in line with the registry, through
- * the ChannelLifecyclePort: once the config topic is replayed, every active channel is connected and every other one
- * disconnected (changes missed while no instance ran are caught up); after that each change connects / disconnects
- * as its connection key says. One channel's actions run in order. Health: what connect() returns; `disconnected`
- * after a deactivation; forgotten after a deletion.
+ * the ChannelLifecyclePort — on the ONE instance holding the channel's lease (ChannelLeases): every channel this
+ * instance acquires (once the config topic is replayed, or taken over from a dead instance) is reconciled — active →
+ * connected, any other → disconnected (changes missed while no holder ran are caught up); after that each change
+ * connects / disconnects as its connection key says, applied by the lease holder only. One channel's actions run in
+ * order. Health: what connect() returns; `disconnected` after a deactivation; forgotten after a deletion.
  */
 @Injectable()
 export class ChannelConnections<S extends ConnectorChannel = ConnectorChannel> implements OnModuleInit {
@@ -27,6 +29,7 @@ export class ChannelConnections<S extends ConnectorChannel = ConnectorChannel> i
   constructor(
     private readonly registry: ChannelRegistry<S>,
     private readonly health: HealthReporter,
+    private readonly leases: ChannelLeases<S>,
     @Inject(KIT_OPTIONS) private readonly options: ResolvedKitOptions,
     @Inject(LOGGER) private readonly logger: Logger,
     @Optional() @Inject(LIFECYCLE_PORT) private readonly lifecycle?: ChannelLifecyclePort<S>,
@@ -34,8 +37,8 @@ export class ChannelConnections<S extends ConnectorChannel = ConnectorChannel> i
 
   onModuleInit(): void {
     if (!this.lifecycle) return;
-    this.registry.onLoaded((channels) => void this.reconcile(channels));
-    this.registry.onChange((change) => void this.enqueue(change.channelId, () => this.apply(change)));
+    this.leases.onAcquired((channelIds) => void this.reconcile(channelIds));
+    this.registry.onChange((change) => void this.enqueue(change.channelId, () => this.applyIfHolder(change)));
   }
 
   /** Resolves when every queued action has run (tests and shutdown). */
@@ -43,16 +46,36 @@ export class ChannelConnections<S extends ConnectorChannel = ConnectorChannel> i
     while (this.queues.size > 0) await Promise.all([...this.queues.values()]);
   }
 
-  private async reconcile(channels: S[]): Promise<void> {
-    const queue = [...channels];
+  private async reconcile(channelIds: string[]): Promise<void> {
+    const queue = [...channelIds];
     const worker = async () => {
-      for (let channel = queue.shift(); channel; channel = queue.shift()) {
-        const c = channel;
-        await this.enqueue(c.channelId, () => (c.status === 'active' ? this.connect(c) : this.disconnect(c, c.status as DisconnectReason)));
+      for (let id = queue.shift(); id; id = queue.shift()) {
+        await this.enqueue(id, async () => {
+          // The state as it is when the channel's turn comes (a change may have been applied meanwhile).
+          const c = this.registry.get(id);
+          if (!c || !this.leases.owns(id)) return;
+          await (c.status === 'active' ? this.connect(c) : this.disconnect(c, c.status as DisconnectReason));
+        });
       }
     };
     await Promise.all(Array.from({ length: RECONCILE_CONCURRENCY }, worker));
-    this.logger.info({ channels: channels.length }, `${this.options.channelType} channels reconciled`);
+    this.logger.info({ channels: channelIds.length }, `${this.options.channelType} channels reconciled`);
+  }
+
+  private async applyIfHolder(change: ChannelChange<S>): Promise<void> {
+    if (!(await this.isHolder(change.channelId))) return;
+    await this.apply(change);
+    if (!change.after) await this.leases.release(change.channelId).catch(() => undefined); // else it just expires
+  }
+
+  /** Asks for the channel's lease (a new channel: the first instance to ask); the database unreachable → what we held. */
+  private async isHolder(channelId: string): Promise<boolean> {
+    try {
+      return (await this.leases.claim([channelId])).has(channelId);
+    } catch (err) {
+      this.logger.warn({ channelId, err: { message: (err as Error).message } }, 'channel lease not checked; going by the last renewal');
+      return this.leases.owns(channelId);
+    }
   }
 
   private async apply(change: ChannelChange<S>): Promise<void> {

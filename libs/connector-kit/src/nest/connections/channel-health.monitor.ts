@@ -4,11 +4,16 @@ import { LOGGER } from '@crm/service-kit';
 import type { ConnectorChannel } from '../../ports/channel-state.port';
 import { type HealthCheckPort, KitHealthCause } from '../../ports/lifecycle.port';
 import type { ResolvedKitOptions } from '../connector-kit.options';
+import { ChannelLeases } from '../coordination/channel-leases.service';
 import { HealthReporter } from '../publish/health-reporter';
 import { ChannelRegistry } from '../registry/channel-registry.service';
 import { HEALTH_CHECK_PORT, KIT_OPTIONS } from '../tokens';
 
-/** Every healthIntervalMs, probes each active channel once (a few at a time) through the HealthCheckPort; never overlapping runs. */
+/**
+ * Every healthIntervalMs, probes each active channel once (a few at a time) through the HealthCheckPort; never
+ * overlapping runs. Only the channels whose lease this instance holds: with several instances each channel is probed
+ * by one of them.
+ */
 @Injectable()
 export class ChannelHealthMonitor<S extends ConnectorChannel = ConnectorChannel> implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
@@ -18,6 +23,7 @@ export class ChannelHealthMonitor<S extends ConnectorChannel = ConnectorChannel>
   constructor(
     private readonly registry: ChannelRegistry<S>,
     private readonly health: HealthReporter,
+    private readonly leases: ChannelLeases<S>,
     @Inject(KIT_OPTIONS) private readonly options: ResolvedKitOptions,
     @Inject(LOGGER) private readonly logger: Logger,
     @Optional() @Inject(HEALTH_CHECK_PORT) private readonly probe?: HealthCheckPort<S>,
@@ -37,7 +43,7 @@ export class ChannelHealthMonitor<S extends ConnectorChannel = ConnectorChannel>
   async runOnce(): Promise<void> {
     if (!this.probe) return;
     await this.registry.ready();
-    const queue = this.registry.all().filter((c) => c.status === 'active');
+    const queue = this.registry.all().filter((c) => c.status === 'active' && this.leases.owns(c.channelId));
     const worker = async () => {
       for (let channel = queue.shift(); channel && !this.stopped; channel = queue.shift()) {
         const c = channel;

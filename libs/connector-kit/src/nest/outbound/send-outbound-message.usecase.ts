@@ -7,6 +7,7 @@ import { retryCall, SendInterruptedError } from '../../core/retry/retry-call';
 import type { ConnectorChannel } from '../../ports/channel-state.port';
 import type { DeliveryContext, DeliveryResult, OutboundPort } from '../../ports/outbound.port';
 import type { ResolvedKitOptions } from '../connector-kit.options';
+import { SharedSendBudgetRepository } from '../coordination/shared-send-budget.repository';
 import { connectorMetrics } from '../metrics';
 import { StatusPublisher } from '../publish/status-publisher';
 import { ChannelRegistry } from '../registry/channel-registry.service';
@@ -40,8 +41,12 @@ export class SendOutboundMessageUseCase<S extends ConnectorChannel = ConnectorCh
     @Inject(OUTBOUND_PORT) private readonly port: OutboundPort<S>,
     @Inject(KIT_OPTIONS) private readonly options: ResolvedKitOptions,
     @Inject(LOGGER) private readonly logger: Logger,
+    budgets: SharedSendBudgetRepository,
   ) {
-    this.limiter = new SendRateLimiter(port.limits, Date.now, (ms) => this.sleep(ms));
+    // The per-channel limit is shared by every instance (Postgres); the per-chat one is local (one chat = one partition).
+    const shared = budgets.budgetFor(options.channelType, port.limits);
+    const onSharedError = (err: unknown) => this.logger.warn({ err: { message: (err as Error).message } }, 'shared send budget unavailable; limiting this instance alone');
+    this.limiter = new SendRateLimiter(port.limits, Date.now, (ms) => this.sleep(ms), undefined, shared, onSharedError);
   }
 
   onModuleDestroy(): void {

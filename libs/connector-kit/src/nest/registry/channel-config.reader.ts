@@ -4,7 +4,7 @@ import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { ChannelConfigData, decodeEnvelope, isTombstone, Topics } from '@crm/contracts';
 import { KafkaConnection } from '@crm/messaging';
-import { LOGGER, SERVICE_CONFIG } from '@crm/service-kit';
+import { LOGGER, PerInstanceGroups, SERVICE_CONFIG } from '@crm/service-kit';
 import { recordChannelType } from '../../core/registry/record-channel-type';
 import type { ResolvedKitOptions } from '../connector-kit.options';
 import { KIT_OPTIONS } from '../tokens';
@@ -16,7 +16,8 @@ const IDLE_CATCH_UP_MS = 2000;
 /**
  * Reads the compacted channels.config.v1 from the beginning on every start — a plain topic reader: a consumer group
  * of its own per process (random suffix), never committing, so every instance sees every channel — and feeds the
- * registry. Bootstrap waits until the replay reached the end offsets taken at start, so the webhook endpoint never
+ * registry (its group is deleted on shutdown, and groups of crashed processes by the next start: none pile up on
+ * the broker). Bootstrap waits until the replay reached the end offsets taken at start, so the webhook endpoint never
  * answers "unknown channel" for a channel that exists. Only records of the connector's type are decoded: the type is
  * read from the `x-channel-type` header (records older than the header: a peek at `data.type`); tombstones always
  * apply (the registry ignores ids it does not know).
@@ -25,6 +26,7 @@ const IDLE_CATCH_UP_MS = 2000;
 export class ChannelConfigReader implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer?: Consumer;
   private progress?: ReplayProgress;
+  private groupId?: string;
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -37,8 +39,13 @@ export class ChannelConfigReader implements OnApplicationBootstrap, OnModuleDest
   async onApplicationBootstrap(): Promise<void> {
     const topic = this.connection.topic(Topics.ChannelsConfig);
     const progress = (this.progress = new ReplayProgress(await this.endOffsets(topic)));
+    const base = `connector-${this.options.channelType}.registry`;
+    const groupId = (this.groupId = this.connection.groupId(`${base}.${this.config.SERVICE_INSTANCE_ID ?? 'i'}.${randomBytes(6).toString('hex')}`));
+    await this.groups().sweep(base, groupId);
     const consumer = this.connection.kafka.consumer({
-      groupId: this.connection.groupId(`connector-${this.options.channelType}.registry.${this.config.SERVICE_INSTANCE_ID ?? 'i'}.${randomBytes(6).toString('hex')}`),
+      groupId,
+      // Short: a crashed process's group is abandoned (and deleted by the next start) soon after it died.
+      sessionTimeout: 10_000,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 200,
     });
@@ -55,6 +62,11 @@ export class ChannelConfigReader implements OnApplicationBootstrap, OnModuleDest
   async onModuleDestroy(): Promise<void> {
     this.progress?.stop();
     await this.consumer?.disconnect();
+    if (this.consumer && this.groupId) await this.groups().deleteOwn([this.groupId]);
+  }
+
+  private groups(): PerInstanceGroups {
+    return new PerInstanceGroups(this.connection, this.logger);
   }
 
   /** High watermark of every non-empty partition at start: what the replay must reach. */

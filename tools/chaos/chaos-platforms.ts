@@ -1,0 +1,189 @@
+// The platforms and the CRM of a chaos run, as fakes that speak their documented contracts (libs/testing/src/fakes),
+// one channel per webhook type created through the real API (credentials checked against the fakes, linked to a
+// Bitrix24 integration), and for each channel the webhook call a platform makes for message `seq` of chat `chat` —
+// the same bytes on every re-delivery, as the platforms re-send.
+import { createHmac } from 'node:crypto';
+import { FakeAvitoServer, FakeBitrix24Server, FakeGraphServer, FakeTelegramServer, FakeVkServer } from '@crm/testing';
+
+export const CHAOS_CHANNEL_TYPES = ['telegram', 'whatsapp', 'vk', 'avito'] as const;
+export type ChaosChannelType = (typeof CHAOS_CHANNEL_TYPES)[number];
+
+export interface WebhookCall {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface ChaosChannel {
+  type: ChaosChannelType;
+  channelId: string;
+  /** The webhook call carrying `text` as message `seq` of chat `chat` (memoized: re-deliveries are identical). */
+  call(chat: string, seq: number, text: string): WebhookCall;
+}
+
+export interface ChaosFakes {
+  telegram: FakeTelegramServer;
+  graph: FakeGraphServer;
+  vk: FakeVkServer;
+  avito: FakeAvitoServer;
+  bitrix24: FakeBitrix24Server;
+  /** Env that points the services at the fakes. */
+  env: NodeJS.ProcessEnv;
+  close(): Promise<void>;
+}
+
+export async function startChaosFakes(): Promise<ChaosFakes> {
+  const [telegram, graph, vk, avito, bitrix24] = await Promise.all([FakeTelegramServer.start(), FakeGraphServer.start(), FakeVkServer.start(), FakeAvitoServer.start(), FakeBitrix24Server.start()]);
+  return {
+    telegram,
+    graph,
+    vk,
+    avito,
+    bitrix24,
+    env: { TELEGRAM_API_ROOT: telegram.apiRoot, WHATSAPP_GRAPH_URL: graph.baseUrl, VK_API_URL: vk.apiUrl, AVITO_API_URL: avito.baseUrl },
+    async close() {
+      await Promise.all([telegram.close(), graph.close(), vk.close(), avito.close(), bitrix24.close()]);
+    },
+  };
+}
+
+/** Calls the api as an admin of the run's account. */
+export type ApiCall = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: Record<string, unknown> }>;
+
+interface CreatedChannel {
+  id: string;
+  connection: Record<string, unknown>;
+}
+
+/** One channel of `type` through `POST /channels`, linked to the integration, with a client and a lead per conversation. */
+export async function createChaosChannel(type: ChaosChannelType, fakes: ChaosFakes, api: ApiCall, integrationId: string): Promise<ChaosChannel> {
+  const create = async (settings: Record<string, unknown>): Promise<CreatedChannel> => {
+    const res = await api('POST', '/api/v1/channels', {
+      name: `chaos ${type}`,
+      type,
+      integrationId,
+      routing: { createClientOnFirstMessage: true, createLeadOnFirstMessage: true, autoMatchClient: false, findExistingLead: false },
+      settings,
+    });
+    if (res.status !== 201) throw new Error(`${type} channel not created: ${res.status} ${JSON.stringify(res.body)}`);
+    return { id: String(res.body.id), connection: res.body.connection as Record<string, unknown> };
+  };
+  return CHANNEL_BUILDERS[type](fakes, create);
+}
+
+type ChannelBuilder = (fakes: ChaosFakes, create: (settings: Record<string, unknown>) => Promise<CreatedChannel>) => Promise<ChaosChannel>;
+
+function memoized(build: (chat: string, seq: number, text: string) => WebhookCall): ChaosChannel['call'] {
+  const calls = new Map<string, WebhookCall>();
+  return (chat, seq, text) => {
+    const key = `${chat}\u0000${seq}`;
+    let call = calls.get(key);
+    if (!call) {
+      call = build(chat, seq, text);
+      calls.set(key, call);
+    }
+    return call;
+  };
+}
+
+/** A numeric id per chat name (Telegram chat ids, VK user ids). */
+function numericIds(base: number): (chat: string) => number {
+  const ids = new Map<string, number>();
+  return (chat) => {
+    let id = ids.get(chat);
+    if (id === undefined) {
+      id = base + ids.size;
+      ids.set(chat, id);
+    }
+    return id;
+  };
+}
+
+const CHANNEL_BUILDERS: Record<ChaosChannelType, ChannelBuilder> = {
+  async telegram({ telegram }, create) {
+    const bot = telegram.addBot({ firstName: 'Chaos' });
+    const channel = await create({ botToken: bot.token });
+    const webhook = await waitForValue(() => telegram.webhookOf(bot.token), 60_000, 'the Telegram webhook of the chaos bot');
+    const chatIds = numericIds(500_000_000);
+    let updateId = 1;
+    return {
+      type: 'telegram',
+      channelId: channel.id,
+      call: memoized((chat, seq, text) => {
+        const chatId = chatIds(chat);
+        const update = { ...FakeTelegramServer.textUpdate({ chatId, text, messageId: seq + 1, from: { id: chatId, is_bot: false, first_name: `Chaos ${chat}` } }), update_id: updateId++ };
+        return { url: webhook.url, headers: { 'content-type': 'application/json', ...(webhook.secretToken ? { 'x-telegram-bot-api-secret-token': webhook.secretToken } : {}) }, body: JSON.stringify(update) };
+      }),
+    };
+  },
+  async whatsapp({ graph }, create) {
+    const number = graph.addNumber({ verifiedName: 'Chaos' });
+    const channel = await create({ phoneNumberId: number.phoneNumberId, accessToken: number.accessToken, appSecret: number.appSecret });
+    const url = String(channel.connection.callbackUrl);
+    const senders = numericIds(79_100_000_000);
+    return {
+      type: 'whatsapp',
+      channelId: channel.id,
+      call: memoized((chat, seq, text) => {
+        const waId = String(senders(chat));
+        const body = JSON.stringify(
+          FakeGraphServer.webhook(number, {
+            contacts: [{ profile: { name: `Chaos ${chat}` }, wa_id: waId }],
+            messages: [{ from: waId, id: `wamid.chaos.${chat}.${seq}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
+          }),
+        );
+        const signature = `sha256=${createHmac('sha256', number.appSecret).update(body).digest('hex')}`;
+        return { url, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body };
+      }),
+    };
+  },
+  async vk({ vk }, create) {
+    const community = vk.addCommunity({ name: 'Chaos' });
+    const channel = await create({ groupId: community.groupId, accessToken: community.token });
+    const url = String(channel.connection.callbackUrl);
+    const secret = String(channel.connection.secretKey);
+    const users = new Map<string, number>();
+    const userOf = (chat: string) => {
+      let id = users.get(chat);
+      if (id === undefined) {
+        id = vk.addUser({ firstName: 'Chaos', lastName: chat }).id;
+        users.set(chat, id);
+      }
+      return id;
+    };
+    return {
+      type: 'vk',
+      channelId: channel.id,
+      call: memoized((chat, _seq, text) => ({ url, headers: { 'content-type': 'application/json' }, body: JSON.stringify(vk.messageNew(community, secret, { from_id: userOf(chat), text })) })),
+    };
+  },
+  async avito({ avito }, create) {
+    const account = avito.addAccount({ name: 'Chaos' });
+    const channel = await create({ clientId: account.clientId, clientSecret: account.clientSecret });
+    const url = String(channel.connection.webhookUrl);
+    const chats = new Set<string>();
+    return {
+      type: 'avito',
+      channelId: channel.id,
+      call: memoized((chat, seq, text) => {
+        const chatId = `u2u-chaos-${chat}`;
+        if (!chats.has(chatId)) {
+          avito.addChat(account, { chatId, client: { id: 71_000_000 + chats.size, name: `Chaos ${chat}` } });
+          chats.add(chatId);
+        }
+        const body = avito.webhookOf(account, { chatId, type: 'text', id: `chaos-${chat}-${seq}`, content: { text } });
+        return { url, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+      }),
+    };
+  },
+};
+
+async function waitForValue<T>(read: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

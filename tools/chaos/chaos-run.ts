@@ -1,0 +1,175 @@
+// One chaos run: its own infrastructure, the fakes, every service as a process, one channel per webhook type linked to
+// a Bitrix24 integration, then each fault while the load runs — and what each left behind (chaos-check.ts).
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sign } from 'jsonwebtoken';
+import { Client } from 'pg';
+import { checkScenario, type ScenarioFigures } from './chaos-check';
+import type { ChaosContext, ChaosFault } from './chaos-faults';
+import { startChaosInfra } from './chaos-infra';
+import { ChaosLoad, deliverUntilAccepted } from './chaos-load';
+import { type ApiCall, CHAOS_CHANNEL_TYPES, type ChaosChannel, createChaosChannel, startChaosFakes } from './chaos-platforms';
+import { ChaosStack, type ServiceRunner } from './chaos-stack';
+
+export interface ChaosOptions {
+  runner: ServiceRunner;
+  faults: ChaosFault[];
+  chatsPerChannel: number;
+  intervalMs: number;
+  /** Load before the fault starts, and after every chat is accepted again. */
+  warmupMs: number;
+  settleMs: number;
+  /** Concurrent deliveries of one webhook call per channel type (0: skip). */
+  duplicateDeliveries: number;
+  log: (line: string) => void;
+}
+
+export interface ChaosRow extends ScenarioFigures {
+  fault: string;
+  /** From the end of the fault until every chat's message was accepted again. */
+  recoveryMs: number;
+  refusals: Record<string, number>;
+}
+
+export interface ChaosReport {
+  rows: ChaosRow[];
+  workDir: string;
+  ok: boolean;
+}
+
+/** A row is clean when nothing acknowledged is missing, doubled, reordered, misrouted or unforwarded. */
+export function rowIsClean(row: ScenarioFigures): boolean {
+  return row.missing === 0 && row.duplicates === 0 && row.outOfOrder === 0 && row.badConversations === 0 && row.forwardedTwice === 0 && row.notForwarded === 0;
+}
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  const workDir = join(tmpdir(), `crm-chaos-${randomBytes(4).toString('hex')}`);
+  mkdirSync(workDir, { recursive: true });
+  const cleanups: Array<() => Promise<unknown>> = [];
+  try {
+    const infra = await startChaosInfra(workDir, options.log);
+    cleanups.push(() => infra.close());
+    const fakes = await startChaosFakes();
+    cleanups.push(() => fakes.close());
+    const secrets = { SECRETS_KEY: randomBytes(32).toString('base64'), AUTH_JWT_SECRET: randomBytes(32).toString('base64url') };
+    const stack = await ChaosStack.start({
+      runner: options.runner,
+      workDir,
+      env: {
+        ...process.env,
+        ...secrets,
+        ...fakes.env,
+        DATABASE_URL: infra.databaseUrl,
+        KAFKA_BROKERS: infra.brokers.join(','),
+        KAFKA_TOPIC_PREFIX: infra.topicPrefix,
+        LOG_LEVEL: 'info',
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
+        CRM_ALLOW_LOOPBACK_URLS: 'true',
+      },
+      envOf: {
+        integrations: { SYNC_CLOCK_RATE: '60', SYNC_POLL_MS: '100', SYNC_BATCH_LINGER_MS: '0', SYNC_BACKOFF_BASE_MS: '1000', SYNC_BACKOFF_MAX_MS: '60000', CRM_HTTP_TIMEOUT_MS: '2000', INTEGRATION_RECHECK_MS: '1000' },
+      },
+    });
+    cleanups.push(() => stack.close());
+    options.log(`services up behind ${stack.publicUrl}; logs in ${workDir}`);
+    const db = new Client({ connectionString: infra.databaseUrl });
+    await db.connect();
+    cleanups.push(() => db.end());
+
+    const accountId = randomUUID();
+    const token = sign({ sub: randomUUID(), accountId, role: 'admin' }, secrets.AUTH_JWT_SECRET, { algorithm: 'HS256', expiresIn: '6h' });
+    const api: ApiCall = async (method, path, body) => {
+      const res = await fetch(`${stack.publicUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'accept-language': 'en' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+    };
+    const integration = await api('POST', '/api/v1/integrations', { type: 'bitrix24', name: 'Chaos portal', settings: { webhookUrl: fakes.bitrix24.addWebhook().url } });
+    if (integration.status !== 201) throw new Error(`integration not created: ${integration.status} ${JSON.stringify(integration.body)}`);
+    const channels: ChaosChannel[] = [];
+    for (const type of CHAOS_CHANNEL_TYPES) channels.push(await createChaosChannel(type, fakes, api, String(integration.body.id)));
+    await Promise.all(channels.map((c) => waitUntilKnown(c)));
+    options.log(`channels: ${channels.map((c) => `${c.type} ${c.channelId}`).join(', ')}`);
+
+    const ctx: ChaosContext = { stack, infra, fakes, log: options.log };
+    const rows: ChaosRow[] = [];
+    for (const [index, fault] of options.faults.entries()) {
+      rows.push(await runScenario(ctx, { db, accountId, channels, fault, scenario: `s${index}`, options }));
+    }
+    if (options.duplicateDeliveries > 0) rows.push(await runDuplicates(ctx, { db, accountId, channels, scenario: 'dup', options }));
+    return { rows, workDir, ok: rows.every(rowIsClean) };
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err: Error) => options.log(`cleanup failed: ${err.message}`));
+  }
+}
+
+interface ScenarioInput {
+  db: Client;
+  accountId: string;
+  channels: ChaosChannel[];
+  scenario: string;
+  options: ChaosOptions;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Until the channel's connector knows it (a bare POST to its webhook is refused for being bare, not 404/503). */
+async function waitUntilKnown(channel: ChaosChannel): Promise<void> {
+  const { url } = channel.call('probe', 0, 'probe');
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
+    if (res && res.status !== 404 && res.status !== 503) return;
+    if (Date.now() > deadline) throw new Error(`${channel.type} channel ${channel.channelId}: its connector does not know it after 60 s (${res?.status})`);
+    await sleep(200);
+  }
+}
+
+async function runScenario(ctx: ChaosContext, input: ScenarioInput & { fault: ChaosFault }): Promise<ChaosRow> {
+  const { options } = input;
+  options.log(`▶ ${input.fault.name}`);
+  const load = new ChaosLoad(input.channels, { scenario: input.scenario, chatsPerChannel: options.chatsPerChannel, intervalMs: options.intervalMs });
+  load.start();
+  await sleep(options.warmupMs);
+  await input.fault.run(ctx);
+  const faultEnded = Date.now();
+  while (load.chatsRetrying > 0 && Date.now() - faultEnded < 300_000) await sleep(100);
+  const recoveryMs = Date.now() - faultEnded;
+  await sleep(options.settleMs);
+  await load.stop();
+  const figures = await checkScenario(input.db, ctx.fakes.bitrix24, { accountId: input.accountId, scenario: input.scenario, acked: load.acked, timeoutMs: 180_000 });
+  options.log(`  ${figures.acked} acked, ${figures.stored} stored, recovered in ${recoveryMs} ms${figures.examples.length ? `; ${figures.examples.join('; ')}` : ''}`);
+  return { fault: input.fault.name, recoveryMs, refusals: Object.fromEntries(load.refusals), ...figures };
+}
+
+/** The same webhook call delivered `duplicateDeliveries` times at once per channel type: stored once, forwarded once. */
+async function runDuplicates(ctx: ChaosContext, input: ScenarioInput): Promise<ChaosRow> {
+  const { options } = input;
+  const n = options.duplicateDeliveries;
+  options.log(`▶ ${n} concurrent deliveries of one webhook per channel type`);
+  const started = Date.now();
+  const refusals = new Map<string, number>();
+  const acked = await Promise.all(
+    input.channels.map(async (channel) => {
+      const chat = `${input.scenario}-0`;
+      const text = `chaos ${chat} ${channel.type} #0`;
+      const call = channel.call(chat, 0, text);
+      await Promise.all(
+        Array.from({ length: n }, () =>
+          deliverUntilAccepted(call, {
+            attemptTimeoutMs: 30_000,
+            giveUpAfterMs: 120_000,
+            onAttempt: (s) => typeof s !== 'number' || s >= 300 ? refusals.set(String(s), (refusals.get(String(s)) ?? 0) + 1) : undefined,
+          }),
+        ),
+      );
+      return { type: channel.type, channelId: channel.channelId, chat, seq: 0, text, ackedAt: Date.now(), attempts: n };
+    }),
+  );
+  const figures = await checkScenario(input.db, ctx.fakes.bitrix24, { accountId: input.accountId, scenario: input.scenario, acked, timeoutMs: 120_000 });
+  return { fault: `${n} duplicate deliveries × ${input.channels.length} types`, recoveryMs: Date.now() - started, refusals: Object.fromEntries(refusals), ...figures };
+}
