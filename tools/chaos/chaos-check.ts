@@ -1,7 +1,7 @@
 // What a chaos scenario must leave behind, checked against the database and the fake CRM: every message that got a
 // 2xx stored exactly once, in order per chat, one dialog, one client and one lead per conversation, and each lead and
 // each message forwarded to the CRM exactly once.
-import { Client } from 'pg';
+import { Pool } from 'pg';
 import { messageMarker } from '@crm/crm-port';
 import type { FakeBitrix24Server } from '@crm/testing';
 import type { AckedMessage } from './chaos-load';
@@ -36,7 +36,7 @@ const conversationOf = (text: string) => text.split(' ').slice(1, 3).join(' ');
 const seqOf = (text: string) => Number(text.slice(text.lastIndexOf('#') + 1));
 
 /** Messages of the scenario as lead-routing stored them (texts start with `chaos <scenario>-`). */
-async function storedRows(db: Client, accountId: string, scenario: string): Promise<StoredRow[]> {
+async function storedRows(db: Pool, accountId: string, scenario: string): Promise<StoredRow[]> {
   const { rows } = await db.query<StoredRow>(
     `SELECT m.id, m.text, m.dialog_id, d.client_id, d.lead_id, m.created_at,
             (SELECT count(*)::int FROM leads l WHERE l.dialog_id = d.id AND l.account_id = $1) AS leads_of_dialog
@@ -49,7 +49,7 @@ async function storedRows(db: Client, accountId: string, scenario: string): Prom
 
 /** Waits until every acknowledged message is stored (or `timeoutMs` passes), then measures. */
 export async function checkScenario(
-  db: Client,
+  db: Pool,
   crm: FakeBitrix24Server,
   input: { accountId: string; scenario: string; acked: AckedMessage[]; timeoutMs: number },
 ): Promise<ScenarioFigures> {
@@ -145,7 +145,7 @@ async function waitForwarded(
 }
 
 /** Why records did not reach the CRM: their sync jobs' state, attempts and last error. */
-async function noteSyncStates(db: Client, accountId: string, entityIds: string[], note: (line: string) => void): Promise<void> {
+async function noteSyncStates(db: Pool, accountId: string, entityIds: string[], note: (line: string) => void): Promise<void> {
   const { rows } = await db.query<{ entity_type: string; entity_id: string; state: string; attempts: number; last_error: string | null }>(
     `SELECT entity_type, entity_id, state, attempts, last_error FROM integration_sync_jobs WHERE account_id = $1 AND entity_id = ANY($2::uuid[])`,
     [accountId, entityIds.slice(0, 20)],

@@ -23,6 +23,15 @@ export async function startChaosInfra(workDir: string, log: (line: string) => vo
   const proxy = await startKafkaFaultProxy({ port: brokerPort });
   const kafkaOptions = { dataDir: join(workDir, 'kafka'), port: brokerPort, advertisedPort: proxy.port, heap: '512m' };
   let kafka: LocalKafka | undefined = await startLocalKafka(kafkaOptions);
+  // The broker must not outlive a run that ends without close() (the throwaway PostgreSQL has its own such hook).
+  const killBroker = () => {
+    try {
+      if (kafka) process.kill(kafka.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', killBroker);
   log(`Kafka ${kafka.version} on 127.0.0.1:${brokerPort}, advertised through the fault proxy on ${proxy.port}`);
   const postgres = await startThrowawayPostgres({ maxConnections: 200 });
   const databaseUrl = postgres.url('crm_chaos');
@@ -49,6 +58,7 @@ export async function startChaosInfra(workDir: string, log: (line: string) => vo
       kafka ??= await startLocalKafka(kafkaOptions);
     },
     async close() {
+      process.removeListener('exit', killBroker);
       await kafka?.stop();
       await proxy.close();
       await postgres.stop();

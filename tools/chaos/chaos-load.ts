@@ -11,6 +11,8 @@ export interface AckedMessage {
   text: string;
   ackedAt: number;
   attempts: number;
+  /** From the first delivery of the message to its 2xx. */
+  waitedMs: number;
 }
 
 export interface LoadOptions {
@@ -23,17 +25,23 @@ export interface LoadOptions {
   attemptTimeoutMs?: number;
   /** How long a chat keeps re-delivering one message before the run is declared failed. */
   giveUpAfterMs?: number;
+  /** Every answer's status and body (the secret scan reads them). */
+  onAnswer?: (channel: ChaosChannel, status: number, body: string) => void;
 }
 
 const BACKOFF_MS = [100, 250, 500, 1_000, 2_000];
 
 /** Delivers one call until the answer is 2xx; returns the number of attempts. */
-export async function deliverUntilAccepted(call: WebhookCall, options: { attemptTimeoutMs: number; giveUpAfterMs: number; onAttempt?: (status: number | string) => void }): Promise<number> {
+export async function deliverUntilAccepted(
+  call: WebhookCall,
+  options: { attemptTimeoutMs: number; giveUpAfterMs: number; onAttempt?: (status: number | string) => void; onAnswer?: (status: number, body: string) => void },
+): Promise<number> {
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     const outcome = await fetch(call.url, { method: 'POST', headers: call.headers, body: call.body, signal: AbortSignal.timeout(options.attemptTimeoutMs) }).then(
       async (res) => {
-        await res.arrayBuffer().catch(() => undefined);
+        const body = await res.text().catch(() => undefined);
+        if (body !== undefined) options.onAnswer?.(res.status, body);
         return res.status;
       },
       (err: Error) => (err.name === 'TimeoutError' ? 'timeout' : 'connection-error'),
@@ -66,6 +74,11 @@ export class ChaosLoad {
     }
   }
 
+  /** The longest a message waited for its 2xx (re-deliveries included). */
+  get longestWaitMs(): number {
+    return this.acked.reduce((max, m) => Math.max(max, m.waitedMs), 0);
+  }
+
   /** Chats whose current message has not been accepted yet. */
   get chatsRetrying(): number {
     return this.retrying.size;
@@ -83,10 +96,12 @@ export class ChaosLoad {
     for (let seq = 0; this.running; seq++) {
       const text = `chaos ${chat} ${channel.type} #${seq}`;
       const call = channel.call(chat, seq, text);
+      const firstTry = Date.now();
       try {
         const attempts = await deliverUntilAccepted(call, {
           attemptTimeoutMs: this.options.attemptTimeoutMs ?? 10_000,
           giveUpAfterMs: this.options.giveUpAfterMs ?? 300_000,
+          onAnswer: this.options.onAnswer && ((status, body) => this.options.onAnswer!(channel, status, body)),
           onAttempt: (status) => {
             if (typeof status === 'number' && status >= 200 && status < 300) this.retrying.delete(key);
             else {
@@ -96,7 +111,7 @@ export class ChaosLoad {
             }
           },
         });
-        this.acked.push({ type: channel.type, channelId: channel.channelId, chat, seq, text, ackedAt: Date.now(), attempts });
+        this.acked.push({ type: channel.type, channelId: channel.channelId, chat, seq, text, ackedAt: Date.now(), attempts, waitedMs: Date.now() - firstTry });
       } catch (err) {
         this.failure ??= err as Error;
         this.running = false;

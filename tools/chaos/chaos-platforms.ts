@@ -4,6 +4,7 @@
 // the same bytes on every re-delivery, as the platforms re-send.
 import { createHmac } from 'node:crypto';
 import { FakeAvitoServer, FakeBitrix24Server, FakeGraphServer, FakeTelegramServer, FakeVkServer } from '@crm/testing';
+import type { NamedSecret } from './secret-scan';
 
 export const CHAOS_CHANNEL_TYPES = ['telegram', 'whatsapp', 'vk', 'avito'] as const;
 export type ChaosChannelType = (typeof CHAOS_CHANNEL_TYPES)[number];
@@ -19,6 +20,8 @@ export interface ChaosChannel {
   channelId: string;
   /** The webhook call carrying `text` as message `seq` of chat `chat` (memoized: re-deliveries are identical). */
   call(chat: string, seq: number, text: string): WebhookCall;
+  /** Every credential of the channel: what the admin gave us and what we generated for them (the secret scan's list). */
+  secrets: NamedSecret[];
 }
 
 export interface ChaosFakes {
@@ -109,6 +112,10 @@ const CHANNEL_BUILDERS: Record<ChaosChannelType, ChannelBuilder> = {
     return {
       type: 'telegram',
       channelId: channel.id,
+      secrets: [
+        { name: 'telegram botToken', value: bot.token },
+        ...(webhook.secretToken ? [{ name: 'telegram webhook secret_token', value: webhook.secretToken }] : []),
+      ],
       call: memoized((chat, seq, text) => {
         const chatId = chatIds(chat);
         const update = { ...FakeTelegramServer.textUpdate({ chatId, text, messageId: seq + 1, from: { id: chatId, is_bot: false, first_name: `Chaos ${chat}` } }), update_id: updateId++ };
@@ -124,6 +131,11 @@ const CHANNEL_BUILDERS: Record<ChaosChannelType, ChannelBuilder> = {
     return {
       type: 'whatsapp',
       channelId: channel.id,
+      secrets: [
+        { name: 'whatsapp accessToken', value: number.accessToken },
+        { name: 'whatsapp appSecret', value: number.appSecret },
+        { name: 'whatsapp verifyToken', value: String(channel.connection.verifyToken) },
+      ],
       call: memoized((chat, seq, text) => {
         const waId = String(senders(chat));
         const body = JSON.stringify(
@@ -154,6 +166,10 @@ const CHANNEL_BUILDERS: Record<ChaosChannelType, ChannelBuilder> = {
     return {
       type: 'vk',
       channelId: channel.id,
+      secrets: [
+        { name: 'vk accessToken', value: community.token },
+        { name: 'vk callback secretKey', value: secret },
+      ],
       call: memoized((chat, _seq, text) => ({ url, headers: { 'content-type': 'application/json' }, body: JSON.stringify(vk.messageNew(community, secret, { from_id: userOf(chat), text })) })),
     };
   },
@@ -165,6 +181,10 @@ const CHANNEL_BUILDERS: Record<ChaosChannelType, ChannelBuilder> = {
     return {
       type: 'avito',
       channelId: channel.id,
+      secrets: [
+        { name: 'avito clientSecret', value: account.clientSecret },
+        { name: 'avito hook secret', value: decodeURIComponent(new URL(url).pathname.split('/').filter(Boolean).pop() ?? '') },
+      ],
       call: memoized((chat, seq, text) => {
         const chatId = `u2u-chaos-${chat}`;
         if (!chats.has(chatId)) {

@@ -16,6 +16,9 @@ export interface ChaosService {
   port: number;
   child?: ChildProcess;
   starts: number;
+  /** The DevTools WebSocket of the current process, when started with `--inspect` (from its `Debugger listening on`). */
+  inspectorUrl?: string;
+  inspectPort: number;
 }
 
 export interface ChaosStackOptions {
@@ -27,6 +30,10 @@ export interface ChaosStackOptions {
   envOf?: Record<string, NodeJS.ProcessEnv>;
   /** Only these services (default: all of deploy/services.json). */
   only?: string[];
+  /** Extra node flags before the entry point. `{inspectPort}` becomes a spare port of the service's own, allocated with
+   * the others (`--inspect=127.0.0.1:{inspectPort}` to reach a process through DevTools; port 0 would race with the
+   * ports handed to services starting at the same time). */
+  nodeArgs?: string[];
 }
 
 const HEALTH_TIMEOUT_MS = 120_000;
@@ -41,10 +48,17 @@ export class ChaosStack {
 
   static async start(options: ChaosStackOptions): Promise<ChaosStack> {
     const stack = new ChaosStack(options);
+    // A run that ends any other way than close() (an error, Ctrl-C → process.exit) takes its services with it.
+    process.once('exit', stack.killAll);
     const entries = loadServices(repoRoot()).filter((s) => !options.only || options.only.includes(s.name));
-    for (const entry of entries) stack.services.set(entry.name, { entry, port: await freePort(), starts: 0 });
+    for (const entry of entries) stack.services.set(entry.name, { entry, port: await freePort(), inspectPort: await freePort(), starts: 0 });
     await stack.startGateway();
-    await Promise.all([...stack.services.keys()].map((name) => stack.startService(name)));
+    try {
+      await Promise.all([...stack.services.keys()].map((name) => stack.startService(name)));
+    } catch (err) {
+      await stack.close(); // the services that did start must not outlive a failed start
+      throw err;
+    }
     return stack;
   }
 
@@ -64,15 +78,20 @@ export class ChaosStack {
   async startService(name: string): Promise<void> {
     const service = this.require(name);
     const root = repoRoot();
-    const args =
+    const entry =
       this.options.runner === 'dist'
         ? ['--enable-source-maps', join(root, 'dist/apps', name, 'src/main.js')]
         : ['-r', join(root, 'libs/testing/src/child/ts-register.js'), join(root, 'apps', name, 'src/main.ts')];
     const env = { ...this.options.env, ...this.options.envOf?.[name], PORT: String(service.port), PUBLIC_URL: this.publicUrl };
+    const args = [...(this.options.nodeArgs ?? []).map((a) => a.replace('{inspectPort}', String(service.inspectPort))), ...entry];
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const log = this.logOf(name);
     child.stdout!.pipe(log, { end: false });
     child.stderr!.pipe(log, { end: false });
+    service.inspectorUrl = undefined;
+    child.stderr!.on('data', (chunk: Buffer) => {
+      service.inspectorUrl ??= /Debugger listening on (ws:\/\/\S+)/.exec(chunk.toString())?.[1];
+    });
     service.child = child;
     service.starts += 1;
     await this.waitReady(name, child);
@@ -87,7 +106,12 @@ export class ChaosStack {
     await exited;
   }
 
+  private readonly killAll = (): void => {
+    for (const { child } of this.services.values()) if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+
   async close(): Promise<void> {
+    process.removeListener('exit', this.killAll);
     await new Promise<void>((resolve) => (this.gateway ? this.gateway.close(() => resolve()) : resolve()));
     this.gateway?.closeAllConnections();
     await Promise.all(

@@ -1,12 +1,13 @@
 import { killService } from './chaos-faults';
-import { formatChaosTable } from './chaos-report';
+import { formatChaosTable, formatSecretScan } from './chaos-report';
 import { runChaos } from './chaos-run';
 
 /**
  * The short version of `npm run chaos` inside `npm test`: the whole system from the TypeScript sources, every webhook
  * channel type under load through the public origin, lead-routing and a connector killed with SIGKILL and restarted,
  * and one webhook delivered 100 times at once per type. Every acknowledged message must be stored once, in order, on
- * one client and one lead per conversation, and forwarded to the CRM once.
+ * one client and one lead per conversation, and forwarded to the CRM once; and no credential the run created may be
+ * found in plaintext in any service log, response body (but a channel's `connection`) or Kafka record (secret-scan.ts).
  */
 describe('chaos (short): kill -9 while webhooks keep coming', () => {
   it('loses, doubles, reorders and misroutes nothing', async () => {
@@ -22,11 +23,17 @@ describe('chaos (short): kill -9 while webhooks keep coming', () => {
       log: (line) => lines.push(line),
     });
     const table = formatChaosTable(report.rows);
-    expect({ ok: report.ok, table }).toEqual({ ok: true, table });
+    const scan = formatSecretScan(report.secretScan);
+    expect({ ok: report.ok, table, scan }).toEqual({ ok: true, table, scan });
     expect(report.rows.map((r) => r.fault)).toEqual(['kill -9 lead-routing ×1', 'kill -9 connector-whatsapp ×1', '100 duplicate deliveries × 4 types']);
     for (const row of report.rows) {
       expect(row.acked).toBeGreaterThan(0);
       expect(row.stored).toBe(row.acked);
     }
+    // No plaintext credential in any service log, response body (but `connection`) or Kafka record of the run.
+    expect({ findings: report.secretScan.findings.length, scan }).toEqual({ findings: 0, scan });
+    const { scanned } = report.secretScan;
+    expect(scanned.kafkaComplete).toBe(true);
+    expect([scanned.logBytes, scanned.responses, scanned.kafkaRecords].every((n) => n > 0)).toBe(true);
   }, 600_000);
 });

@@ -4,11 +4,13 @@
 // and re-delivers until it gets a 2xx, as the platforms do. Prints a table; exits 1 when any row is not clean.
 //
 // Knobs (env): CHAOS_OUTAGE_MS (30000, the length of infrastructure outages), CHAOS_CHATS (chats per channel, 4),
-// CHAOS_INTERVAL_MS (pause between a chat's messages, 100), CHAOS_ONLY (a regular expression on fault names),
-// CHAOS_DUPLICATES (concurrent deliveries of one call per type, 1000).
+// CHAOS_INTERVAL_MS (pause between a chat's messages, 250), CHAOS_ONLY (a regular expression on fault names),
+// CHAOS_DUPLICATES (concurrent deliveries of one call per type, 1000); then the malformed-input suite (ABUSE_PER_ENDPOINT,
+// 10000 — 0 skips it; ABUSE_CONCURRENCY, ABUSE_SEED).
 import 'reflect-metadata';
+import { runAbuseSuite } from './abuse/abuse-suite';
 import { allFaults } from './chaos-faults';
-import { formatChaosTable } from './chaos-report';
+import { formatChaosTable, formatSecretScan } from './chaos-report';
 import { runChaos } from './chaos-run';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -22,7 +24,7 @@ async function main(): Promise<void> {
     runner: 'dist',
     faults,
     chatsPerChannel: num('CHAOS_CHATS', 4),
-    intervalMs: num('CHAOS_INTERVAL_MS', 100),
+    intervalMs: num('CHAOS_INTERVAL_MS', 250),
     warmupMs: 3_000,
     settleMs: 3_000,
     duplicateDeliveries: num('CHAOS_DUPLICATES', 1_000),
@@ -31,9 +33,34 @@ async function main(): Promise<void> {
   say('');
   say(formatChaosTable(report.rows));
   say('');
-  say(`${report.ok ? 'CLEAN' : 'VIOLATIONS FOUND'} in ${Math.round((Date.now() - started) / 1000)} s; service logs in ${report.workDir}`);
-  process.exit(report.ok ? 0 : 1);
+  say(formatSecretScan(report.secretScan));
+  say('');
+  say(`faults: ${report.ok ? 'CLEAN' : 'VIOLATIONS FOUND'} in ${Math.round((Date.now() - started) / 1000)} s; service logs in ${report.workDir}`);
+  const abuse = num('ABUSE_PER_ENDPOINT', 10_000) > 0 ? await runBadInput() : { ok: true };
+  process.exit(report.ok && abuse.ok ? 0 : 1);
 }
+
+/** The malformed-input half (tools/chaos/abuse, docs/chaos-abuse.md) on a stack of its own. */
+async function runBadInput(): Promise<{ ok: boolean }> {
+  const started = Date.now();
+  say('');
+  say('▶ malformed requests against every public endpoint');
+  const { report, table, workDir } = await runAbuseSuite({
+    runner: 'dist',
+    perEndpoint: num('ABUSE_PER_ENDPOINT', 10_000),
+    concurrency: num('ABUSE_CONCURRENCY', 8),
+    seed: num('ABUSE_SEED', 17),
+    log: say,
+  });
+  say('');
+  say(table);
+  say('');
+  say(`bad input: ${report.ok ? 'CLEAN' : 'VIOLATIONS FOUND'} in ${Math.round((Date.now() - started) / 1000)} s; service logs in ${workDir}`);
+  return { ok: report.ok };
+}
+
+// Ctrl-C / SIGTERM: exit through 'exit', whose hooks stop the services, the broker and the database of the run.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 main().catch((err: unknown) => {
   say(`chaos failed: ${(err as Error)?.stack ?? String(err)}`);

@@ -76,6 +76,7 @@ describe('connector-avito (real Kafka + Postgres, fake Avito)', () => {
     account = avito.addAccount({ name: 'Велосипеды' });
     db = await createTestDatabase();
     pool = new Pool({ connectionString: db.url, max: 2 });
+    pool.on('error', () => undefined); // an idle connection cut by the server (the database dropped at the end): the next query opens another
     await sql(`INSERT INTO accounts (id, name) VALUES ($1, 'Acme')`, [accountId]);
     await sql(`INSERT INTO channels (id, account_id, type, name, status) VALUES ($1, $2, 'avito', 'Авито', 'active')`, [channelId, accountId]);
     prefix = uniqueTopicPrefix('avito');

@@ -39,6 +39,7 @@ describe('connector-whatsapp (real Kafka + Postgres, fake Graph API)', () => {
     number = graph.addNumber();
     db = await createTestDatabase();
     pool = new Pool({ connectionString: db.url, max: 2 });
+    pool.on('error', () => undefined); // an idle connection cut by the server (the database dropped at the end): the next query opens another
     await sql(`INSERT INTO accounts (id, name) VALUES ($1, 'Acme')`, [accountId]);
     await sql(`INSERT INTO channels (id, account_id, type, name, status) VALUES ($1, $2, 'whatsapp', 'WhatsApp', 'active')`, [channelId, accountId]);
     const prefix = uniqueTopicPrefix('wa');

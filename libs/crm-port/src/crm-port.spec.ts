@@ -45,6 +45,16 @@ describe('backoff and the application clock', () => {
     expect(elapsed).toBeGreaterThanOrEqual(350_000); // ≥ 100 ms × 3600
     expect(elapsed).toBeLessThan(3_600_000);
   });
+
+  it('scaled clocks made at different times from one origin show the same time (a restart keeps the timeline)', async () => {
+    const origin = Date.now() - 10_000;
+    const before = scaledClock(60, origin);
+    await new Promise((r) => setTimeout(r, 50));
+    const restarted = scaledClock(60, origin);
+    const [a, b] = [before.now(), restarted.now()];
+    expect(Math.abs(a - b)).toBeLessThan(200);
+    expect(b - Date.now()).toBeGreaterThanOrEqual(59 * 10_000); // 10 s of real time since the origin → ≥ 10 min ahead
+  });
 });
 
 describe('CrmUrlPolicy (SSRF, DESIGN §3)', () => {

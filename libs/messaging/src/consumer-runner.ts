@@ -88,6 +88,11 @@ export interface ConsumerRunnerOptions<T> {
   /** Where a new consumer group starts: earliest (default) or latest. */
   fromBeginning?: boolean;
   sessionTimeoutMs?: number;
+  /**
+   * Waits before re-creating a consumer kafkajs gave up on (a crash it does not restart, e.g. "Failed to find group
+   * coordinator" while the broker is overloaded): the last one repeats until it is back. Default 1 s, 2 s, 5 s, 10 s, 30 s.
+   */
+  crashRestartDelaysMs?: readonly number[];
   logger?: ConsumerLogger;
 }
 
@@ -158,6 +163,13 @@ export class ConsumerRunner<T> {
 
   async start(): Promise<void> {
     if (this.ownsProducer) await this.dlqProducer.connect();
+    this.stopping = false;
+    await this.startConsumer();
+  }
+
+  private stopping = false;
+
+  private async startConsumer(): Promise<void> {
     const consumer = this.connection.kafka.consumer({
       groupId: this.groupId,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
@@ -170,9 +182,11 @@ export class ConsumerRunner<T> {
     this.consumer = consumer;
     this.trackMetrics(consumer);
     consumer.on(consumer.events.CRASH, (event) => {
-      // kafkajs gave up on this consumer (no restart): it is no longer running, readiness must say so.
-      if (!event.payload.restart) this.running = false;
       this.log.error({ err: describe(event.payload.error), restart: event.payload.restart }, 'consumer crashed');
+      if (event.payload.restart) return;
+      // kafkajs gave up on this consumer: not running (readiness says so) until a new one has joined the group.
+      this.running = false;
+      if (!this.stopping && consumer === this.consumer) void this.recover(consumer);
     });
     await consumer.connect();
     for (const topic of this.options.topics) {
@@ -187,8 +201,33 @@ export class ConsumerRunner<T> {
     });
   }
 
+  /**
+   * A consumer kafkajs will not restart: without this the process would live on with a dead consumer, every message
+   * waiting on Kafka until someone restarted it. A new consumer joins the group after a delay, until one does; it
+   * resumes from the committed offsets (nothing uncommitted was acknowledged).
+   */
+  private async recover(crashed: Consumer): Promise<void> {
+    await crashed.disconnect().catch(() => undefined);
+    this.pausedPartitions.clear();
+    this.positions.clear();
+    const delays = this.options.crashRestartDelaysMs ?? [1_000, 2_000, 5_000, 10_000, 30_000];
+    for (let attempt = 1; !this.stopping; attempt++) {
+      await new Promise((r) => setTimeout(r, delays[Math.min(attempt, delays.length) - 1]));
+      if (this.stopping) return;
+      try {
+        await this.startConsumer();
+        this.log.warn({ attempt }, 'consumer re-created after a crash');
+        return;
+      } catch (err) {
+        this.log.error({ err: describe(err), attempt }, 'consumer could not be re-created; trying again');
+        await this.consumer?.disconnect().catch(() => undefined);
+      }
+    }
+  }
+
   /** Waits for the current message to finish, commits what was processed, leaves the group. */
   async stop(): Promise<void> {
+    this.stopping = true;
     this.running = false;
     await this.consumer?.disconnect();
     this.untrackMetrics?.();

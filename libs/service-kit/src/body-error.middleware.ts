@@ -3,8 +3,8 @@ import { ErrorCode, errorMessage, localeFrom } from '@crm/domain';
 import { requestIdOf } from './request-context';
 
 /**
- * Errors raised by the body parsers before any route runs (too large → 413, malformed JSON → 400, unsupported charset →
- * 415) answered in the API's error shape (with the request id) instead of Express' HTML page.
+ * Errors raised by the body parsers before any route runs (too large → 413, malformed JSON or nested too deep → 400,
+ * unsupported charset → 415) answered in the API's error shape (with the request id) instead of Express' HTML page.
  */
 export function bodyErrorMiddleware() {
   return (err: { type?: string; status?: number } | undefined, req: Request, res: Response, next: NextFunction) => {
@@ -13,6 +13,14 @@ export function bodyErrorMiddleware() {
     const requestId = requestIdOf(req);
     if (err.type === 'entity.too.large') {
       res.status(413).json({ statusCode: 413, code: ErrorCode.PAYLOAD_TOO_LARGE, message: errorMessage(ErrorCode.PAYLOAD_TOO_LARGE, locale), requestId });
+    } else if (err.type === 'entity.too.deep') {
+      res.status(400).json({
+        statusCode: 400,
+        code: ErrorCode.VALIDATION_FAILED,
+        message: errorMessage(ErrorCode.VALIDATION_FAILED, locale),
+        details: [{ path: '', constraints: [(err as { message?: string }).message ?? 'body nests too deep'] }],
+        requestId,
+      });
     } else if (err.type === 'entity.parse.failed') {
       res.status(400).json({
         statusCode: 400,

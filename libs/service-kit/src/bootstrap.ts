@@ -9,6 +9,7 @@ import { BaseServiceConfig, ConfigValidationError, loadConfig } from '@crm/confi
 import { createLogger, PinoNestLogger } from './logger';
 import { httpMetricsMiddleware } from './http-metrics.middleware';
 import { bodyErrorMiddleware } from './body-error.middleware';
+import { jsonDepthMiddleware } from './json-depth.middleware';
 import { requestContextMiddleware, requestIdMiddleware } from './request-context';
 import { ServiceReadiness } from './readiness';
 import { connectConsumerTransport } from './transport/connect-consumer-transport';
@@ -64,6 +65,7 @@ export async function startService<C extends BaseServiceConfig>(
   app.useBodyParser('json', { limit });
   app.useBodyParser('urlencoded', { limit, extended: true });
   app.useBodyParser('text', { limit });
+  app.use(jsonDepthMiddleware());
   app.use(bodyErrorMiddleware());
   app.use(requestContextMiddleware());
   app.use(httpMetricsMiddleware());
@@ -71,11 +73,18 @@ export async function startService<C extends BaseServiceConfig>(
   await definition.configure?.(app, config, logger);
   const consumers = connectConsumerTransport(app, logger, definition.consumerTuning?.(config));
 
-  // Hooks first (topics exist, registries replayed), then the @EventPattern consumers, then HTTP: readiness can
-  // only be green once every consumer runs.
+  // Hooks first (topics exist, registries replayed), then HTTP, then the @EventPattern consumers: a connector takes
+  // webhooks as soon as its registry is loaded, while a consumer group may wait for a killed predecessor's session
+  // to expire (up to its session timeout). Readiness stays red until every consumer runs.
   await app.init();
-  await consumers.start();
   await app.listen(config.PORT, '0.0.0.0');
+  try {
+    await consumers.start();
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    throw err;
+  }
+  app.get(ServiceReadiness).markConsumersStarted();
   const server = app.getHttpServer() as Server;
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;

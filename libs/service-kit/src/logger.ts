@@ -15,12 +15,19 @@ const REDACT_PATHS = REDACTED_KEYS.flatMap((k) => {
   return [key, `*${dot}${key}`, `*.*${dot}${key}`];
 });
 
-/** Secrets that can hide inside free text (URLs, error messages): Telegram bot tokens, bearer tokens, JWTs. */
+/**
+ * Secrets that can hide inside free text (URLs, error messages): Telegram bot tokens, bearer tokens, JWTs, the path
+ * segments of our webhook URLs after the channel id (`/webhooks/avito/:channelId/<hook secret>`: every such segment is
+ * treated as secret) and the code of a Bitrix24 incoming webhook (`/rest/<user id>/<code>/`).
+ */
 const SECRET_PATTERNS: Array<[RegExp, string]> = [
+  [/(\/webhooks\/[A-Za-z0-9_-]+\/[^/\s?#"'<>\\]+)\/[^\s?#"'<>\\]+/g, '$1/[redacted]'],
+  [/(\/rest\/\d+\/)[^/\s?#"'<>\\]+/g, '$1[redacted]'],
   [/\b\d{5,}:[A-Za-z0-9_-]{30,}\b/g, '[bot-token]'],
   [/\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi, 'Bearer [redacted]'],
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\b/g, '[jwt]'],
-  [/([?&](?:access_token|client_secret|token|secret)=)[^&\s"]+/gi, '$1[redacted]'],
+  // Query parameters named like credentials (`access_token`, `client_secret`, `hub.verify_token`, `code`, `api_key`…).
+  [/([?&][\w.-]*(?:token|secret|code|key|password)=)[^&\s"'#]+/gi, '$1[redacted]'],
 ];
 
 export function scrubSecrets(text: string): string {

@@ -19,11 +19,17 @@ export interface ConsumerReadiness {
 export class ServiceReadiness {
   private readonly sources = new Set<ConsumerHealthSource>();
   private shuttingDown = false;
+  private consumersStarted = false;
 
   /** Returns the unregister function. */
   registerConsumers(source: ConsumerHealthSource): () => void {
     this.sources.add(source);
     return () => this.sources.delete(source);
+  }
+
+  /** The app's consumers have joined their groups (until then readiness is red, though HTTP may already answer). */
+  markConsumersStarted(): void {
+    this.consumersStarted = true;
   }
 
   markShuttingDown(): void {
@@ -42,6 +48,6 @@ export class ServiceReadiness {
       stuck: h.paused.some((p) => p.pausedForMs > stuckAfterMs),
       paused: h.paused.map(({ topic, partition, pausedForMs }) => ({ topic, partition, pausedForMs })),
     }));
-    return { up: consumers.every((c) => c.running && !c.stuck), consumers };
+    return { up: this.consumersStarted && consumers.every((c) => c.running && !c.stuck), consumers };
   }
 }

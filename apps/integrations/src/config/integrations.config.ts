@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsNumber, Max, Min } from 'class-validator';
+import { IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
 import { BaseServiceConfig, WithCrmUrlPolicy, WithSecretsKey, toInt } from '@crm/config';
 
 const toNumber = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value);
@@ -61,6 +61,17 @@ export class IntegrationsConfig extends WithCrmUrlPolicy(WithSecretsKey(BaseServ
   @Min(1)
   @Max(1_000_000)
   SYNC_CLOCK_RATE: number = 1;
+
+  /**
+   * With SYNC_CLOCK_RATE ≠ 1: the real moment (epoch ms) the application clock starts from. Processes given the same
+   * origin share one accelerated timeline, so a restarted instance does not see every due time hours away. Default:
+   * when the process started.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SYNC_CLOCK_ORIGIN?: number;
 
   /** Longest a worker keeps one integration (real ms) before it lets others (and other instances) have a turn. */
   @Transform(toInt)

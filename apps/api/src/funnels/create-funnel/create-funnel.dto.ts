@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { Trim } from '../../http/trim';
 
 export class NewStageDto {
@@ -31,6 +31,8 @@ export class CreateFunnelDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
+  // Without it, an element that is itself an array passes ValidateNested (class-validator validates its items instead).
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => NewStageDto)
   stages?: NewStageDto[];

@@ -20,7 +20,9 @@ export const DEFAULT_WEBHOOK_BODY_LIMIT = 256 * 1024;
  * connector (platforms wait for each answer), where Express routing, body parsing and Nest's pipeline cost more CPU
  * than the ingestion behind them. It reads the raw body (kept for signatures; over the limit → 413), translates the
  * call into a WebhookRequest for ReceiveWebhookUseCase and writes its answer. Every other request (health, metrics,
- * other methods) goes on to Express untouched; the call lands in `crm_http_request_duration_seconds` like any route.
+ * other methods) goes on to Express untouched; the call lands in `crm_http_request_duration_seconds` like any route,
+ * and in a debug line whose path ends at the channel id: the segments after it (Avito's hook secret) and the query
+ * (WhatsApp's verify token) are secret in general, so they are never logged.
  */
 @Injectable()
 export class WebhookHttpHandler<S extends ConnectorChannel = ConnectorChannel> {
@@ -58,7 +60,7 @@ export class WebhookHttpHandler<S extends ConnectorChannel = ConnectorChannel> {
 
   private async handle(req: IncomingMessage, res: ServerResponse, channelId: string, rest: string[], query: URLSearchParams): Promise<void> {
     const started = process.hrtime.bigint();
-    res.once('finish', () => this.observe(req.method ?? 'POST', res.statusCode, started));
+    res.once('finish', () => this.observe(req.method ?? 'POST', res.statusCode, started, { channelId, secretSegments: rest.length }));
     const rawBody = await readBody(req, this.bodyLimit);
     if (rawBody === TOO_LARGE) {
       connectorMetrics.webhookCalls.inc({ channel_type: this.options.channelType, outcome: 'too-large' });
@@ -83,9 +85,13 @@ export class WebhookHttpHandler<S extends ConnectorChannel = ConnectorChannel> {
     }
   }
 
-  private observe(method: string, status: number, started: bigint): void {
+  private observe(method: string, status: number, started: bigint, call: { channelId: string; secretSegments: number }): void {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const histogram = register.getSingleMetric('crm_http_request_duration_seconds') as Histogram<'method' | 'route' | 'status'> | undefined;
-    histogram?.observe({ method, route: this.route, status: String(status) }, Number(process.hrtime.bigint() - started) / 1e9);
+    histogram?.observe({ method, route: this.route, status: String(status) }, seconds);
+    if (!this.logger.isLevelEnabled('debug')) return;
+    const path = `/webhooks/${this.options.channelType}/${encodeURIComponent(call.channelId)}${call.secretSegments ? '/[redacted]' : ''}`;
+    this.logger.debug({ channelId: call.channelId, method, path, status, durationMs: Math.round(seconds * 1000) }, 'webhook call answered');
   }
 }
 
