@@ -41,6 +41,8 @@ export interface ChaosReport {
   rows: ChaosRow[];
   /** Every log line, response body and Kafka record of the run, scanned for the credentials it created. */
   secretScan: SecretScanResult;
+  /** The service logs scanned for the message texts the run sent (texts must never be logged). */
+  textScan: SecretScanResult;
   workDir: string;
   ok: boolean;
 }
@@ -105,10 +107,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     const ctx: ChaosContext = { stack, infra, fakes, log: options.log };
     const rows: ChaosRow[] = [];
+    const texts: string[] = [];
     for (const [index, fault] of options.faults.entries()) {
-      rows.push(await runScenario(ctx, { db, accountId, channels, fault, scenario: `s${index}`, options, recorded }));
+      rows.push(await runScenario(ctx, { db, accountId, channels, fault, scenario: `s${index}`, options, recorded, texts }));
     }
-    if (options.duplicateDeliveries > 0) rows.push(await runDuplicates(ctx, { db, accountId, channels, scenario: 'dup', options, recorded }));
+    if (options.duplicateDeliveries > 0) rows.push(await runDuplicates(ctx, { db, accountId, channels, scenario: 'dup', options, recorded, texts }));
     const runSecrets: NamedSecret[] = [
       { name: 'SECRETS_KEY', value: secrets.SECRETS_KEY },
       { name: 'AUTH_JWT_SECRET', value: secrets.AUTH_JWT_SECRET },
@@ -118,7 +121,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     ];
     const secretScan = await scanRun(ctx, runSecrets, recorded);
     options.log(`secret scan: ${secretScan.findings.length} findings in ${secretScan.scanned.logFiles} logs, ${secretScan.scanned.responses} responses, ${secretScan.scanned.kafkaRecords} Kafka records`);
-    return { rows, secretScan, workDir, ok: rows.every(rowIsClean) && secretScanIsClean(secretScan) };
+    const textScan = await scanForSecrets({ secrets: texts.map((value) => ({ name: 'message text', value })), logFiles: [...stack.services.keys()].map((n) => stack.logFile(n)), responses: [] });
+    options.log(`text scan: ${textScan.findings.length} of ${texts.length} sampled message texts found in ${textScan.scanned.logFiles} service logs`);
+    return { rows, secretScan, textScan, workDir, ok: rows.every(rowIsClean) && secretScanIsClean(secretScan) && textScan.findings.length === 0 };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err: Error) => options.log(`cleanup failed: ${err.message}`));
   }
@@ -131,6 +136,8 @@ interface ScenarioInput {
   scenario: string;
   options: ChaosOptions;
   recorded: RecordedResponses;
+  /** A sample of the texts sent, for the log scan. */
+  texts: string[];
 }
 
 /** Response bodies of the run, each distinct body once per label (the load repeats the same answers thousands of times). */
@@ -200,6 +207,9 @@ async function scanRun(ctx: ChaosContext, runSecrets: NamedSecret[], recorded: R
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Up to `n` values spread evenly over the list. */
+const sample = (values: string[], n: number) => (values.length <= n ? values : Array.from({ length: n }, (_, i) => values[Math.floor((i * values.length) / n)]));
+
 /** How long the backlog may take to be stored and forwarded: the CRM fake takes ~100 records/s (Bitrix24's limits). */
 const drainTimeoutMs = (messages: number) => Math.max(180_000, messages * 25);
 
@@ -233,6 +243,7 @@ async function runScenario(ctx: ChaosContext, input: ScenarioInput & { fault: Ch
   await sleep(options.settleMs);
   await load.stop();
   const figures = await checkScenario(input.db, ctx.fakes.bitrix24, { accountId: input.accountId, scenario: input.scenario, acked: load.acked, timeoutMs: drainTimeoutMs(load.acked.length) });
+  input.texts.push(...sample(load.acked.map((m) => m.text), 100));
   options.log(`  ${figures.acked} acked, ${figures.stored} stored, recovered in ${recoveryMs} ms${figures.examples.length ? `; ${figures.examples.join('; ')}` : ''}`);
   return { fault: input.fault.name, recoveryMs, longestWaitMs: load.longestWaitMs, refusals: Object.fromEntries(load.refusals), ...figures };
 }

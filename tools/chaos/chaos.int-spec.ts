@@ -32,6 +32,9 @@ describe('chaos (short): kill -9 while webhooks keep coming', () => {
     }
     // No plaintext credential in any service log, response body (but `connection`) or Kafka record of the run.
     expect({ findings: report.secretScan.findings.length, scan }).toEqual({ findings: 0, scan });
+    // Message texts never appear in any service's log (a sample of every scenario's texts).
+    expect(report.textScan.scanned.logFiles).toBeGreaterThanOrEqual(8);
+    expect(report.textScan.findings.map((f) => `${f.where}: ${f.snippet}`)).toEqual([]);
     const { scanned } = report.secretScan;
     expect(scanned.kafkaComplete).toBe(true);
     expect([scanned.logBytes, scanned.responses, scanned.kafkaRecords].every((n) => n > 0)).toBe(true);

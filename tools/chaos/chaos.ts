@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   say(formatChaosTable(report.rows));
   say('');
   say(formatSecretScan(report.secretScan));
+  say(`Message texts in service logs: ${report.textScan.findings.length} of the sampled texts found (${report.textScan.findings.length === 0 ? 'ok' : 'VIOLATION'}).`);
   say('');
   say(`faults: ${report.ok ? 'CLEAN' : 'VIOLATIONS FOUND'} in ${Math.round((Date.now() - started) / 1000)} s; service logs in ${report.workDir}`);
   const abuse = num('ABUSE_PER_ENDPOINT', 10_000) > 0 ? await runBadInput() : { ok: true };
