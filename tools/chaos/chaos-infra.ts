@@ -33,7 +33,8 @@ export async function startChaosInfra(workDir: string, log: (line: string) => vo
   };
   process.once('exit', killBroker);
   log(`Kafka ${kafka.version} on 127.0.0.1:${brokerPort}, advertised through the fault proxy on ${proxy.port}`);
-  const postgres = await startThrowawayPostgres({ maxConnections: 200 });
+  // Durable: the suite stops it like a crash, and what answered "committed" must survive that.
+  const postgres = await startThrowawayPostgres({ maxConnections: 200, durable: true });
   const databaseUrl = postgres.url('crm_chaos');
   await ensureDatabase(databaseUrl);
   await runMigrations(databaseUrl);

@@ -31,6 +31,11 @@ export interface ThrowawayPostgresOptions {
   port?: number;
   /** max_connections (default 40). */
   maxConnections?: number;
+  /**
+   * Keep PostgreSQL's durability (fsync, synchronous_commit, full_page_writes on) — for crash tests: without it an
+   * immediate stop loses the last commits that already answered, which a production server never does.
+   */
+  durable?: boolean;
   log?: (line: string) => void;
 }
 
@@ -58,7 +63,8 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
     spawnSync(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop'], { cwd: dataDir, uid: owner?.uid, gid: owner?.gid, stdio: 'ignore' });
     rmSync(dataDir, { recursive: true, force: true });
   };
-  const settings = `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=${options.maxConnections ?? 40}`;
+  const speed = options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const settings = `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1${speed} -c max_connections=${options.maxConnections ?? 40}`;
   const startServer = () => run('pg_ctl', ['-D', dataDir, '-l', join(dataDir, 'server.log'), '-o', settings, '-w', '-t', '30', 'start']);
   // A test process that dies without calling stop() still takes its cluster down with it.
   process.once('exit', stopNow);
