@@ -201,8 +201,11 @@ export function checkCompose(doc: Json, definitions: readonly AnyDefinition[]): 
       if (!(variable in env)) problems.push(`${name}: required variable ${variable} is missing from its environment`);
     }
     for (const variable of Object.keys(env)) {
+      if (variable === 'NODE_OPTIONS') continue;
       if (!declared.has(variable) && !EXTRA_ALLOWED_VARIABLES.includes(variable)) problems.push(`${name}: ${variable} is not a variable of its config class`);
     }
+    const nodeOptions = SERVICES.find((s) => s.name === name)?.nodeOptions;
+    if (env.NODE_OPTIONS !== nodeOptions) problems.push(`${name}: NODE_OPTIONS must be the nodeOptions of deploy/services.json (${nodeOptions ?? 'none'}), got "${env.NODE_OPTIONS ?? ''}"`);
     if (env.PORT !== defaultPort) problems.push(`${name}: PORT must be ${defaultPort} (DESIGN §2), got "${env.PORT ?? ''}"`);
     for (const secret of SECRET_VARIABLES) {
       if (secret in env && !new RegExp(`^\\$\\{${secret}:\\?[^}]*\\}$`).test(env[secret])) {
@@ -510,6 +513,16 @@ describe('docker-compose.yml', () => {
       const bad = copy(doc);
       (svc(bad, 'lead-routing').environment as Json).SECRETS_KEY = '${SECRETS_KEY:?required}';
       expect(checkCompose(bad, DEFINITIONS)).toEqual(['lead-routing: SECRETS_KEY is not a variable of its config class']);
+    });
+
+    it('node flags other than the ones deploy/services.json gives the app', () => {
+      const bad = copy(doc);
+      delete (svc(bad, 'connector-whatsapp').environment as Json).NODE_OPTIONS;
+      (svc(bad, 'api').environment as Json).NODE_OPTIONS = '--max-old-space-size=64';
+      expect(checkCompose(bad, DEFINITIONS)).toEqual([
+        'api: NODE_OPTIONS must be the nodeOptions of deploy/services.json (none), got "--max-old-space-size=64"',
+        'connector-whatsapp: NODE_OPTIONS must be the nodeOptions of deploy/services.json (--max-semi-space-size=4), got ""',
+      ]);
     });
 
     it('a secret written into the file', () => {

@@ -91,7 +91,10 @@ function checkEnv(objects: K8sObject[], name: string, def: AppDefinition, env: E
   const problems: string[] = [];
   const declared = new Set(declaredVariables(def.configClass));
   const provided = new Set<string>();
-  for (const entry of env) {
+  const nodeOptions = env.find((e) => e.name === 'NODE_OPTIONS')?.value;
+  const wanted = SERVICES.find((s) => s.name === name)?.nodeOptions;
+  if (nodeOptions !== wanted) problems.push(`${name}: NODE_OPTIONS must be the nodeOptions of deploy/services.json (${wanted ?? 'none'}), got "${String(nodeOptions ?? '')}"`);
+  for (const entry of env.filter((e) => e.name !== 'NODE_OPTIONS')) {
     const source = envSource(objects, entry);
     if (typeof source === 'string') problems.push(`${name}: env ${String(entry.name)}: ${source}`);
     else provided.add(entry.name);

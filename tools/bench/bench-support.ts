@@ -5,10 +5,19 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { KafkaConnection } from '@crm/messaging';
+import { repoRoot } from '@crm/testing';
+import { loadServices, nodeOptionsEnv } from '../deploy/service-catalog';
 
 export const say = (line: string) => process.stdout.write(`${line}\n`);
 export const round = (n: number) => Math.round(n * 10) / 10;
 export const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+/** The node flags deploy/services.json gives `service` (NODE_OPTIONS), so the benchmark runs it as it is deployed. */
+export function deployedNodeOptions(service: string): { NODE_OPTIONS?: string } {
+  const entry = loadServices(repoRoot()).find((s) => s.name === service);
+  if (!entry) throw new Error(`${service} is not in deploy/services.json`);
+  return nodeOptionsEnv(entry);
+}
 
 /** Starts a built service (node <script>) with its output in <workDir>/<name>.log; BENCH_NODE_ARGS adds node flags. */
 export function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, workDir: string): ChildProcess {

@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { ensureDatabase, runMigrations } from '@crm/persistence';
 import { FakeTelegramServer, freePort, provisionInfrastructure, repoRoot, withDatabase } from '@crm/testing';
-import { countBy, cpuSeconds, diffHistogram, dropDatabase, mb, pct, recordsIn, round, routeHistogram, rssSampler, say, startChild, stopChild, until, waitHealthy } from './bench-support';
+import { countBy, deployedNodeOptions, cpuSeconds, diffHistogram, dropDatabase, mb, pct, recordsIn, round, routeHistogram, rssSampler, say, startChild, stopChild, until, waitHealthy } from './bench-support';
 import { TelegramKit } from '../../apps/connector-telegram/src/testing/telegram-test-kit';
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
       TELEGRAM_HEALTH_INTERVAL_MS: '600000',
       LOG_LEVEL: 'warn',
     };
-    const connector = startChild('connector-telegram', join(root, 'dist/apps/connector-telegram/src/main.js'), { ...serviceEnv, PORT: String(connectorPort) }, workDir);
+    const connector = startChild('connector-telegram', join(root, 'dist/apps/connector-telegram/src/main.js'), { ...serviceEnv, ...deployedNodeOptions('connector-telegram'), PORT: String(connectorPort) }, workDir);
     cleanups.push(() => stopChild(connector));
     let routing: ChildProcess | undefined;
     const waits = [
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     ];
     if (ROUTING) {
       const routingPort = await freePort();
-      routing = startChild('lead-routing', join(root, 'dist/apps/lead-routing/src/main.js'), { ...serviceEnv, PORT: String(routingPort) }, workDir);
+      routing = startChild('lead-routing', join(root, 'dist/apps/lead-routing/src/main.js'), { ...serviceEnv, ...deployedNodeOptions('lead-routing'), PORT: String(routingPort) }, workDir);
       const child = routing;
       cleanups.push(() => stopChild(child));
       waits.push(waitHealthy(`http://127.0.0.1:${routingPort}/health`, child));

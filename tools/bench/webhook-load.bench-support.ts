@@ -16,7 +16,7 @@ import { Client } from 'pg';
 import { ConnectorTestKit } from '@crm/connector-kit';
 import { ensureDatabase, runMigrations } from '@crm/persistence';
 import { freePort, provisionInfrastructure, repoRoot, withDatabase } from '@crm/testing';
-import { countBy, cpuSeconds, diffHistogram, dropDatabase, mb, pct, recordsIn, round, routeHistogram, rssSampler, say, startChild, stopChild, until, waitHealthy } from './bench-support';
+import { countBy, deployedNodeOptions, cpuSeconds, diffHistogram, dropDatabase, mb, pct, recordsIn, round, routeHistogram, rssSampler, say, startChild, stopChild, until, waitHealthy } from './bench-support';
 
 /** What the benchmark of one platform gives once its fake and channels exist. */
 export interface WebhookBenchPlatform {
@@ -107,9 +107,9 @@ async function startProcesses(
   o.cleanups.push(() => stopChild(origin));
   const publicUrl = `http://127.0.0.1:${originPort}`;
   const serviceEnv = { ...process.env, DATABASE_URL: o.databaseUrl, KAFKA_BROKERS: o.brokers.join(','), KAFKA_TOPIC_PREFIX: o.prefix, SECRETS_KEY: o.secretsKey, PUBLIC_URL: publicUrl, LOG_LEVEL: 'warn', ...o.extraEnv };
-  const connector = startChild(`connector-${type}`, join(root, `dist/apps/connector-${type}/src/main.js`), { ...serviceEnv, PORT: String(connectorPort) }, o.workDir);
+  const connector = startChild(`connector-${type}`, join(root, `dist/apps/connector-${type}/src/main.js`), { ...serviceEnv, ...deployedNodeOptions(`connector-${type}`), PORT: String(connectorPort) }, o.workDir);
   o.cleanups.push(() => stopChild(connector));
-  const routing = startChild('lead-routing', join(root, 'dist/apps/lead-routing/src/main.js'), { ...serviceEnv, PORT: String(routingPort) }, o.workDir);
+  const routing = startChild('lead-routing', join(root, 'dist/apps/lead-routing/src/main.js'), { ...serviceEnv, ...deployedNodeOptions('lead-routing'), PORT: String(routingPort) }, o.workDir);
   o.cleanups.push(() => stopChild(routing));
   await Promise.all([
     waitHealthy(`http://127.0.0.1:${connectorPort}/health`, connector),

@@ -109,6 +109,7 @@ export function allFaults(outageMs: number): ChaosFault[] {
     killService('connector-whatsapp', 2),
     killService('connector-vk', 2),
     killService('connector-avito', 2),
+    killService('connector-widget', 2),
     killService('integrations', 2),
     killService('api', 2),
     kafkaStopped(outageMs),

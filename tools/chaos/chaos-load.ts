@@ -95,9 +95,9 @@ export class ChaosLoad {
     const key = `${channel.channelId}/${chat}`;
     for (let seq = 0; this.running; seq++) {
       const text = `chaos ${chat} ${channel.type} #${seq}`;
-      const call = channel.call(chat, seq, text);
       const firstTry = Date.now();
       try {
+        const call = await channel.call(chat, seq, text);
         const attempts = await deliverUntilAccepted(call, {
           attemptTimeoutMs: this.options.attemptTimeoutMs ?? 10_000,
           giveUpAfterMs: this.options.giveUpAfterMs ?? 300_000,

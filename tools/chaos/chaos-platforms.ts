@@ -2,11 +2,14 @@
 // one channel per webhook type created through the real API (credentials checked against the fakes, linked to a
 // Bitrix24 integration), and for each channel the webhook call a platform makes for message `seq` of chat `chat` —
 // the same bytes on every re-delivery, as the platforms re-send.
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { FakeAvitoServer, FakeBitrix24Server, FakeGraphServer, FakeTelegramServer, FakeVkServer } from '@crm/testing';
 import type { NamedSecret } from './secret-scan';
 
-export const CHAOS_CHANNEL_TYPES = ['telegram', 'whatsapp', 'vk', 'avito'] as const;
+/** The channel types a platform reaches by webhook. */
+export const CHAOS_WEBHOOK_TYPES = ['telegram', 'whatsapp', 'vk', 'avito'] as const;
+/** Every channel type of a chaos run: the webhook types and the website widget (visitors call its public API). */
+export const CHAOS_CHANNEL_TYPES = [...CHAOS_WEBHOOK_TYPES, 'widget'] as const;
 export type ChaosChannelType = (typeof CHAOS_CHANNEL_TYPES)[number];
 
 export interface WebhookCall {
@@ -18,8 +21,11 @@ export interface WebhookCall {
 export interface ChaosChannel {
   type: ChaosChannelType;
   channelId: string;
-  /** The webhook call carrying `text` as message `seq` of chat `chat` (memoized: re-deliveries are identical). */
-  call(chat: string, seq: number, text: string): WebhookCall;
+  /**
+   * The call carrying `text` as message `seq` of chat `chat` (memoized: re-deliveries are identical). A widget chat
+   * first starts its visitor session, re-tried like a delivery, so this may take as long as an outage.
+   */
+  call(chat: string, seq: number, text: string): Promise<WebhookCall>;
   /** Every credential of the channel: what the admin gave us and what we generated for them (the secret scan's list). */
   secrets: NamedSecret[];
 }
@@ -76,14 +82,15 @@ export async function createChaosChannel(type: ChaosChannelType, fakes: ChaosFak
 
 type ChannelBuilder = (fakes: ChaosFakes, create: (settings: Record<string, unknown>) => Promise<CreatedChannel>) => Promise<ChaosChannel>;
 
-function memoized(build: (chat: string, seq: number, text: string) => WebhookCall): ChaosChannel['call'] {
-  const calls = new Map<string, WebhookCall>();
+function memoized(build: (chat: string, seq: number, text: string) => WebhookCall | Promise<WebhookCall>): ChaosChannel['call'] {
+  const calls = new Map<string, Promise<WebhookCall>>();
   return (chat, seq, text) => {
     const key = `${chat}\u0000${seq}`;
     let call = calls.get(key);
     if (!call) {
-      call = build(chat, seq, text);
+      call = Promise.resolve(build(chat, seq, text));
       calls.set(key, call);
+      call.catch(() => calls.delete(key));
     }
     return call;
   };
@@ -196,7 +203,51 @@ const CHANNEL_BUILDERS: Record<ChaosChannelType, ChannelBuilder> = {
       }),
     };
   },
+  async widget(_fakes, create) {
+    const origin = 'https://shop.chaos.example';
+    const channel = await create({ allowedOrigins: [origin], title: 'Chaos shop' });
+    const base = new URL(String(channel.connection.scriptUrl)).origin;
+    const key = String(channel.connection.publicKey);
+    const tokens = new Map<string, Promise<string>>();
+    const tokenOf = (chat: string) => {
+      let token = tokens.get(chat);
+      if (!token) {
+        token = startWidgetSession(`${base}/widget/v1/${key}/session`, origin, `Chaos ${chat}`);
+        tokens.set(chat, token);
+        token.catch(() => tokens.delete(chat));
+      }
+      return token;
+    };
+    return {
+      type: 'widget',
+      channelId: channel.id,
+      // The public key is public by design (it is in every page's snippet); visitor tokens are per-visitor bearer tokens.
+      secrets: [],
+      call: memoized(async (chat, seq, text) => ({
+        url: `${base}/widget/v1/${key}/messages`,
+        headers: { 'content-type': 'application/json', origin, authorization: `Bearer ${await tokenOf(chat)}` },
+        body: JSON.stringify({ clientMessageId: uuidOf(`${channel.id}/${chat}/${seq}`), text }),
+      })),
+    };
+  },
 };
+
+/** A visitor session of the widget (the script's first call), started again after refusals as the script does. */
+async function startWidgetSession(url: string, origin: string, name: string): Promise<string> {
+  const deadline = Date.now() + 300_000;
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify({ profile: { name } }), signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+    if (res?.ok) return String(((await res.json()) as { token: string }).token);
+    if (Date.now() > deadline) throw new Error(`widget session not started in 300 s (last: ${res?.status ?? 'no answer'})`);
+    await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+  }
+}
+
+/** A stable UUID per message (the script's clientMessageId: the same on every re-send). */
+function uuidOf(name: string): string {
+  const hex = createHash('sha256').update(name).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
 
 async function waitForValue<T>(read: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,4 +1,4 @@
-// One chaos run: its own infrastructure, the fakes, every service as a process, one channel per webhook type linked to
+// One chaos run: its own infrastructure, the fakes, every service as a process, one channel per channel type (the webhook types and the website widget) linked to
 // a Bitrix24 integration, then each fault while the load runs — and what each left behind (chaos-check.ts);
 // at the end, every log line, response body and Kafka record of the run scanned for its credentials (secret-scan.ts).
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -83,6 +83,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       },
       envOf: {
         // One accelerated timeline for every start of the service (a restart must not see due times hours away).
+        // Every visitor of the run comes from 127.0.0.1 and re-sends fast after a refusal; the limits are not what is tested.
+        'connector-widget': { WIDGET_IP_REQUESTS_PER_MINUTE: '1000000', WIDGET_VISITOR_MESSAGES_PER_MINUTE: '100000' },
         integrations: { SYNC_CLOCK_RATE: '60', SYNC_CLOCK_ORIGIN: String(Date.now()), SYNC_POLL_MS: '100', SYNC_BATCH_LINGER_MS: '0', SYNC_BACKOFF_BASE_MS: '1000', SYNC_BACKOFF_MAX_MS: '60000', CRM_HTTP_TIMEOUT_MS: '2000', INTEGRATION_RECHECK_MS: '1000' },
       },
     });
@@ -215,10 +217,10 @@ const drainTimeoutMs = (messages: number) => Math.max(180_000, messages * 25);
 
 /** Until the channel's connector knows it (a bare POST to its webhook is refused for being bare, not 404/503). */
 async function waitUntilKnown(channel: ChaosChannel): Promise<void> {
-  const { url } = channel.call('probe', 0, 'probe');
+  const { url, headers } = await channel.call('probe', 0, 'probe');
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
+    const res = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
     if (res && res.status !== 404 && res.status !== 503) return;
     if (Date.now() > deadline) throw new Error(`${channel.type} channel ${channel.channelId}: its connector does not know it after 60 s (${res?.status})`);
     await sleep(200);
@@ -259,7 +261,7 @@ async function runDuplicates(ctx: ChaosContext, input: ScenarioInput): Promise<C
     input.channels.map(async (channel) => {
       const chat = `${input.scenario}-0`;
       const text = `chaos ${chat} ${channel.type} #0`;
-      const call = channel.call(chat, 0, text);
+      const call = await channel.call(chat, 0, text);
       await Promise.all(
         Array.from({ length: n }, () =>
           deliverUntilAccepted(call, {

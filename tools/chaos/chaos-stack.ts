@@ -6,7 +6,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { freePort, repoRoot } from '@crm/testing';
-import { loadServices, type ServiceEntry } from '../deploy/service-catalog';
+import { loadServices, nodeOptionsEnv, type ServiceEntry } from '../deploy/service-catalog';
 import { createGateway } from '../dev-stack/gateway';
 
 export type ServiceRunner = 'dist' | 'ts';
@@ -82,7 +82,7 @@ export class ChaosStack {
       this.options.runner === 'dist'
         ? ['--enable-source-maps', join(root, 'dist/apps', name, 'src/main.js')]
         : ['-r', join(root, 'libs/testing/src/child/ts-register.js'), join(root, 'apps', name, 'src/main.ts')];
-    const env = { ...this.options.env, ...this.options.envOf?.[name], PORT: String(service.port), PUBLIC_URL: this.publicUrl };
+    const env = { ...this.options.env, ...nodeOptionsEnv(service.entry), ...this.options.envOf?.[name], PORT: String(service.port), PUBLIC_URL: this.publicUrl };
     const args = [...(this.options.nodeArgs ?? []).map((a) => a.replace('{inspectPort}', String(service.inspectPort))), ...entry];
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const log = this.logOf(name);

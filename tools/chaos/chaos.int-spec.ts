@@ -3,8 +3,8 @@ import { formatChaosTable, formatSecretScan } from './chaos-report';
 import { runChaos } from './chaos-run';
 
 /**
- * The short version of `npm run chaos` inside `npm test`: the whole system from the TypeScript sources, every webhook
- * channel type under load through the public origin, lead-routing and a connector killed with SIGKILL and restarted,
+ * The short version of `npm run chaos` inside `npm test`: the whole system from the TypeScript sources, every channel
+ * type (the webhook types and the widget) under load through the public origin, lead-routing and a connector killed with SIGKILL and restarted,
  * and one webhook delivered 100 times at once per type. Every acknowledged message must be stored once, in order, on
  * one client and one lead per conversation, and forwarded to the CRM once; and no credential the run created may be
  * found in plaintext in any service log, response body (but a channel's `connection`) or Kafka record (secret-scan.ts).
@@ -25,7 +25,7 @@ describe('chaos (short): kill -9 while webhooks keep coming', () => {
     const table = formatChaosTable(report.rows);
     const scan = formatSecretScan(report.secretScan);
     expect({ ok: report.ok, table, scan }).toEqual({ ok: true, table, scan });
-    expect(report.rows.map((r) => r.fault)).toEqual(['kill -9 lead-routing ×1', 'kill -9 connector-whatsapp ×1', '100 duplicate deliveries × 4 types']);
+    expect(report.rows.map((r) => r.fault)).toEqual(['kill -9 lead-routing ×1', 'kill -9 connector-whatsapp ×1', '100 duplicate deliveries × 5 types']);
     for (const row of report.rows) {
       expect(row.acked).toBeGreaterThan(0);
       expect(row.stored).toBe(row.acked);

@@ -63,6 +63,7 @@ function composeApp(s: ServiceEntry, def: AppDefinition | undefined): string {
   const env = [
     '      <<: *base-env',
     `      PORT: "${s.port}"`,
+    ...(s.nodeOptions ? [`      NODE_OPTIONS: "${s.nodeOptions}"`] : []),
     ...ANCHORED.filter(([name]) => declared.has(name)).map(([name, anchor]) => `      ${name}: ${anchor}`),
     ...(s.env ?? []).map((name) => `      ${name}: \${${name}:-${defaults[name] === undefined ? '' : String(defaults[name])}}`),
   ];

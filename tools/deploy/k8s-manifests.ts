@@ -89,7 +89,7 @@ function fromSecret(name: string, key: string): Json {
 /** The container's environment: PORT, the pod name as instance id, then every declared variable the shared objects provide. */
 function containerEnv(s: ServiceEntry, def: AppDefinition, keys: SharedKeys): Json[] {
   const declared = declaredVariables(def.configClass).filter((v) => v !== 'PORT' && v !== 'SERVICE_INSTANCE_ID').sort();
-  const env: Json[] = [{ name: 'PORT', value: String(s.port) }];
+  const env: Json[] = [{ name: 'PORT', value: String(s.port) }, ...(s.nodeOptions ? [{ name: 'NODE_OPTIONS', value: s.nodeOptions }] : [])];
   if (declaredVariables(def.configClass).includes('SERVICE_INSTANCE_ID')) {
     env.push({ name: 'SERVICE_INSTANCE_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
   }

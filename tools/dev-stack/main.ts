@@ -16,6 +16,7 @@ import { loadDevSecrets } from './dev-secrets';
 import { createGateway } from './gateway';
 import { formatLogLine } from './log-line.formatter';
 import { ServiceSupervisor } from './service-supervisor';
+import { nodeOptionsEnv } from '../deploy/service-catalog';
 import { SERVICES } from './services';
 
 export const DEMO_ACCOUNT_ID = '00000000-0000-4000-8000-000000000001';
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
     };
     for (const service of SERVICES) {
       const child = supervisor.spawn(service.name, process.execPath, ['--enable-source-maps', join(root, 'dist/apps', service.name, 'src/main.js')], {
-        env: { ...serviceEnv, PORT: String(service.port) },
+        env: { ...serviceEnv, ...nodeOptionsEnv(service), PORT: String(service.port) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       relay(service.name, child);

@@ -12,6 +12,8 @@ export const leadRoutingService: ServiceDefinition<LeadRoutingConfig> = {
       maxBatchSize: config.ROUTING_BATCH_SIZE,
       partitionsConsumedConcurrently: config.ROUTING_PARTITION_CONCURRENCY,
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+      fetchMinBytes: config.ROUTING_FETCH_MIN_BYTES,
+      fetchMaxWaitMs: config.ROUTING_FETCH_MAX_WAIT_MS,
     },
   }),
 };

@@ -87,7 +87,7 @@ export function validateContract<T extends object>(cls: DataClass<T>, value: unk
       { path: pathPrefix, constraints: { isObject: `${pathPrefix || 'value'} must be a JSON object` } },
     ]);
   }
-  const plain = JSON.parse(JSON.stringify(value), safeReviver) as Record<string, unknown>;
+  const plain = parseJsonText(JSON.stringify(value)) as Record<string, unknown>;
   const instance = toInstance(cls, plain);
   const details = validateInstance(instance, pathPrefix);
   if (details.length > 0) throw new ContractViolationError(ContractViolationCode.SchemaInvalid, details);
@@ -100,6 +100,15 @@ export function validateContract<T extends object>(cls: DataClass<T>, value: unk
 /** Drops `__proto__` keys so a hostile payload cannot swap an object's prototype during transformation. */
 function safeReviver(key: string, value: unknown): unknown {
   return key === '__proto__' ? undefined : value;
+}
+
+/**
+ * JSON.parse without `__proto__` keys. A reviver makes JSON.parse several times slower; only a text that may spell a
+ * __proto__ key needs it (literally, or with \u escapes, which JSON.stringify emits only for control characters).
+ */
+function parseJsonText(text: string): unknown {
+  const mayHideProto = text.includes('__proto__') || text.includes('\\u');
+  return mayHideProto ? JSON.parse(text, safeReviver) : JSON.parse(text);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -120,10 +129,7 @@ export function parseJsonValue(raw: RawValue): unknown {
     }
   }
   try {
-    // A reviver makes JSON.parse several times slower; only a text that may spell a __proto__ key needs it (literally,
-    // or with \u escapes, which JSON.stringify emits only for control characters).
-    const mayHideProto = text.includes('__proto__') || text.includes('\\u');
-    return (mayHideProto ? JSON.parse(text, safeReviver) : JSON.parse(text)) as unknown;
+    return parseJsonText(text);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new ContractViolationError(ContractViolationCode.InvalidJson, [], `INVALID_JSON: ${reason}`);
@@ -261,7 +267,7 @@ export function encodeEnvelope(envelope: EventEnvelope<unknown>, options: Encode
     ]);
   }
   if (options.validate !== false) {
-    const parsed = JSON.parse(json, safeReviver) as unknown;
+    const parsed = parseJsonText(json);
     const type = typeOf(parsed);
     const dataClass = options.dataClass ?? (isKnownEventType(type) ? EVENT_DATA_CLASSES[type] : undefined);
     // Without a class (unregistered type): the envelope is validated and data must be an object.

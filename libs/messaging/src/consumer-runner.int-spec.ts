@@ -327,6 +327,25 @@ describe('ConsumerRunner against a real Kafka broker', () => {
     expect(JSON.parse(JSON.parse(dlq[0].value!.toString()).payload).id).toBe(poisonId);
   });
 
+  it('with fetchMinBytes the broker holds a fetch for fetchMaxWaitMs: messages trickling in arrive as one batch', async () => {
+    const batches: number[] = [];
+    const runner = start({
+      fetchMinBytes: 1024 * 1024,
+      fetchMaxWaitMs: 800,
+      handleBatch: async (ms) => void batches.push(ms.length),
+      handle: async () => void batches.push(1),
+    });
+    await waitFor(() => runner.health().running, 20_000, 'the consumer running');
+    await new Promise((r) => setTimeout(r, 1500)); // joined and fetching: the first (empty) fetches are over
+    // One key (one partition), 12 messages 20 ms apart: far below 1 MiB, so the broker answers at the 800 ms mark.
+    for (let i = 0; i < 12; i++) {
+      await producer.send('events.v1', [msg('trickle', i)]);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await waitFor(() => batches.reduce((a, b) => a + b, 0) === 12, 10_000, 'the 12 messages');
+    expect(batches.length).toBeLessThanOrEqual(2);
+  });
+
   it('a consumer process killed with SIGKILL mid-stream loses nothing: the restarted one redelivers every uncommitted message', async () => {
     const total = 400;
     const sent = Array.from({ length: total }, (_, i) => msg(`chat-${i % 20}`, i));

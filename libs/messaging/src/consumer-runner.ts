@@ -85,6 +85,13 @@ export interface ConsumerRunnerOptions<T> {
   maxAttempts?: number;
   backoff?: { initialMs: number; maxMs: number };
   partitionsConsumedConcurrently?: number;
+  /**
+   * Fetch requests wait until this many bytes are there (or fetchMaxWaitMs passed): a busy group then gets fewer,
+   * larger batches — fewer transactions and broker round trips — for at most fetchMaxWaitMs more latency. Default 1.
+   */
+  fetchMinBytes?: number;
+  /** Longest a fetch request waits on the broker for fetchMinBytes (or for any record at all). Default 100. */
+  fetchMaxWaitMs?: number;
   /** Where a new consumer group starts: earliest (default) or latest. */
   fromBeginning?: boolean;
   sessionTimeoutMs?: number;
@@ -176,7 +183,8 @@ export class ConsumerRunner<T> {
       heartbeatInterval: 3000,
       rebalanceTimeout: 60_000,
       allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 100,
+      maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 100,
+      minBytes: this.options.fetchMinBytes ?? 1,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
     this.consumer = consumer;

@@ -86,4 +86,32 @@ describe('transactional outbox (real Postgres and Kafka)', () => {
     await ensureTopics(connection, [{ name: 'no.such.topic.v1', partitions: 1 }]);
     await expect(relay.drain()).resolves.toBe(1);
   });
+
+  it('gathers the commits of its linger into one transaction and one produce, and misses none that come meanwhile', async () => {
+    const relay = new OutboxRelay(dataSource, producer, { databaseUrl: db.url, pollIntervalMs: 60_000, lingerMs: 300 });
+    await relay.start();
+    const send = jest.spyOn(producer, 'send');
+    try {
+      await relay.drain();
+      send.mockClear();
+      const before = relay.published;
+      const sent = Array.from({ length: 10 }, (_, i) => status(100 + i));
+      // Ten transactions 10 ms apart, each with its own NOTIFY: the first wakes the relay, the others land in its linger.
+      for (const envelope of sent) {
+        await dataSource.transaction((m) => enqueueOutbox(m, [{ accountId, topic: Topics.ChannelsStatus, key: `${channelId}:chat-2`, envelope }]));
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await waitFor(() => relay.published - before === 10, 5000, 'the ten rows published');
+      expect(send.mock.calls.length).toBeLessThanOrEqual(2);
+      // A commit while the relay waits for its next NOTIFY is still published long before the 60 s poll.
+      await dataSource.transaction((m) => enqueueOutbox(m, [{ accountId, topic: Topics.ChannelsStatus, key: `${channelId}:chat-2`, envelope: status(200) }]));
+      await waitFor(() => relay.published - before === 11, 3000, 'the eleventh row published');
+    } finally {
+      send.mockRestore();
+      await relay.stop();
+    }
+    const records = await readTopic(connection.topic(Topics.ChannelsStatus), { expect: 31 });
+    const ids = records.map((m) => decodeEnvelope(m.value, MessageStatusData).data.externalMessageId).filter((id) => Number(id) >= 100);
+    expect(ids).toEqual([...Array.from({ length: 10 }, (_, i) => String(100 + i)), '200']);
+  });
 });

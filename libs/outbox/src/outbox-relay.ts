@@ -9,6 +9,11 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Safety-net poll interval; NOTIFY normally wakes the relay at once. */
   pollIntervalMs?: number;
+  /**
+   * After a NOTIFY, how long the relay waits for more commits before it publishes (default 10): on a busy service one
+   * relay transaction and one produce request then carry the rows of many commits instead of one each.
+   */
+  lingerMs?: number;
   /** Published rows older than this are deleted. */
   retentionMs?: number;
   /** crm_outbox_backlog on /metrics reads the table at most this often (default 5000). */
@@ -28,6 +33,8 @@ export class OutboxRelay {
   private timer?: NodeJS.Timeout;
   private running = false;
   private wake?: () => void;
+  /** A NOTIFY came since the current publish started: rows may be waiting that it did not see. */
+  private notified = false;
   private loop?: Promise<void>;
   private lastCleanup = 0;
   private untrackBacklog?: () => void;
@@ -73,17 +80,26 @@ export class OutboxRelay {
       });
       await client.connect();
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      client.on('notification', () => this.wake?.());
+      client.on('notification', () => {
+        this.notified = true;
+        this.wake?.();
+      });
       this.listener = client;
     } catch (err) {
       this.options.log?.warn({ err }, 'outbox LISTEN failed; polling only');
     }
   }
 
+  /**
+   * Publish, then wait: not at all while a full batch says more rows are pending; for lingerMs when a NOTIFY came
+   * meanwhile (or wakes the wait), so the next transaction gathers the commits of that time; else until a NOTIFY or the
+   * poll interval (the safety net for a lost notification or a dropped LISTEN connection).
+   */
   private async run(): Promise<void> {
     let failures = 0;
     while (this.running) {
       let published = 0;
+      this.notified = false;
       try {
         published = await this.publishBatch();
         failures = 0;
@@ -93,14 +109,32 @@ export class OutboxRelay {
         failures += 1;
         this.options.log?.error({ err }, 'outbox relay failed; will retry');
       }
-      if (published > 0 && failures === 0) continue;
-      const wait = failures > 0 ? Math.min(5000, 200 * 2 ** failures) : this.options.pollIntervalMs ?? 1000;
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        this.timer = setTimeout(resolve, wait);
-      });
-      clearTimeout(this.timer);
+      if (failures === 0 && published >= this.batchSize) continue;
+      if (failures === 0 && !this.notified) {
+        const woken = await this.sleep(this.options.pollIntervalMs ?? 1000, true);
+        if (!woken) continue;
+      } else if (failures > 0) {
+        await this.sleep(Math.min(5000, 200 * 2 ** failures), true);
+        continue;
+      }
+      await this.sleep(this.options.lingerMs ?? 10, false);
     }
+  }
+
+  /** Resolves after `ms`, or earlier on a NOTIFY when `wakeable` (true then); stop() always ends it. */
+  private async sleep(ms: number, wakeable: boolean): Promise<boolean> {
+    if (ms <= 0 || !this.running) return false;
+    const woken = await new Promise<boolean>((resolve) => {
+      this.wake = wakeable ? () => resolve(true) : () => (this.running ? undefined : resolve(false));
+      this.timer = setTimeout(() => resolve(false), ms);
+    });
+    clearTimeout(this.timer);
+    this.wake = undefined;
+    return woken;
+  }
+
+  private get batchSize(): number {
+    return this.options.batchSize ?? 500;
   }
 
   private async publishBatch(): Promise<number> {
@@ -109,7 +143,7 @@ export class OutboxRelay {
       if (!locked) return 0;
       const rows = (await manager.query(
         `SELECT id, topic, message_key, payload, headers FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
-        [this.options.batchSize ?? 500],
+        [this.batchSize],
       )) as Array<{ id: string; topic: string; message_key: string; payload: unknown; headers: Record<string, string> }>;
       if (rows.length === 0) return 0;
       const byTopic = new Map<string, OutgoingMessage[]>();

@@ -10,7 +10,7 @@ import { Client } from 'pg';
 import { Topics } from '@crm/contracts';
 import { KafkaConnection } from '@crm/messaging';
 import { startChaosInfra } from '../chaos-infra';
-import { type ApiCall, CHAOS_CHANNEL_TYPES, type ChaosChannel, createChaosChannel, startChaosFakes } from '../chaos-platforms';
+import { type ApiCall, CHAOS_WEBHOOK_TYPES, type ChaosChannel, createChaosChannel, startChaosFakes } from '../chaos-platforms';
 import { ChaosStack, type ServiceRunner } from '../chaos-stack';
 import type { AbuseContext } from './abuse-run';
 import { restTargets, type AbuseRequest, type AbuseTarget, webhookTarget, type WebhookTemplate, widgetTargets } from './abuse-targets';
@@ -91,21 +91,21 @@ async function openApiDocument(publicUrl: string): Promise<Parameters<typeof res
 
 /** One channel per webhook type whose connector runs, as authentic calls with a way to forge each. */
 async function webhookTargets(stack: ChaosStack, fakes: Awaited<ReturnType<typeof startChaosFakes>>, api: ApiCall): Promise<AbuseTarget[]> {
-  const types = CHAOS_CHANNEL_TYPES.filter((t) => stack.services.has(`connector-${t}`));
+  const types = CHAOS_WEBHOOK_TYPES.filter((t) => stack.services.has(`connector-${t}`));
   if (types.length === 0) return [];
   const integration = await api('POST', '/api/v1/integrations', { type: 'bitrix24', name: 'Abuse portal', settings: { webhookUrl: fakes.bitrix24.addWebhook().url } });
   if (integration.status !== 201) throw new Error(`integration not created: ${integration.status} ${JSON.stringify(integration.body)}`);
   const targets: AbuseTarget[] = [];
   for (const type of types) {
     const channel = await createChaosChannel(type, fakes, api, String(integration.body.id));
-    const call = channel.call('abuse', 0, 'abuse template');
+    const call = await channel.call('abuse', 0, 'abuse template');
     await waitUntilKnown(call.url);
     targets.push(webhookTarget(webhookTemplate(channel, call, stack.publicUrl)));
   }
   return targets;
 }
 
-function webhookTemplate(channel: ChaosChannel, call: ReturnType<ChaosChannel['call']>, publicUrl: string): WebhookTemplate {
+function webhookTemplate(channel: ChaosChannel, call: Awaited<ReturnType<ChaosChannel['call']>>, publicUrl: string): WebhookTemplate {
   const appSecret = channel.secrets.find((s) => s.name === 'whatsapp appSecret')?.value;
   const wrongPathSecret = (r: AbuseRequest) => ({ ...r, path: r.path.replace(/\/[^/]+$/, '/wrong-secret') });
   const forgers: Record<string, (r: AbuseRequest) => AbuseRequest> = {

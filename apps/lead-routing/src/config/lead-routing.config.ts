@@ -24,6 +24,24 @@ export class LeadRoutingConfig extends BaseServiceConfig {
   @Max(64)
   ROUTING_PARTITION_CONCURRENCY: number = 6;
 
+  /**
+   * A fetch of channels.inbound.v1 waits for this many bytes (or ROUTING_FETCH_MAX_WAIT_MS): larger batches, fewer
+   * transactions, for up to ROUTING_FETCH_MAX_WAIT_MS more latency. 1 (the default) answers with whatever is there; on
+   * the 2-core benchmark machine 64 KiB cut transactions by a third without a measurable change of the figures.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(16 * 1024 * 1024)
+  ROUTING_FETCH_MIN_BYTES: number = 1;
+
+  /** The longest a fetch of channels.inbound.v1 waits for ROUTING_FETCH_MIN_BYTES (or, idle, for any record). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  ROUTING_FETCH_MAX_WAIT_MS: number = 100;
+
   /** How long a channel's routing settings are reused before they are read again. */
   @Transform(toInt)
   @IsInt()

@@ -4,7 +4,7 @@ import type { ConsumerRunnerOptions } from '@crm/messaging';
 
 /** Runner settings a deployment tunes from its config (per consumer group, see ServiceDefinition.consumerTuning). */
 export type ConsumerTuning = Partial<
-  Pick<ConsumerRunnerOptions<unknown>, 'maxBatchSize' | 'maxAttempts' | 'backoff' | 'partitionsConsumedConcurrently' | 'sessionTimeoutMs' | 'stuckAfterMs'>
+  Pick<ConsumerRunnerOptions<unknown>, 'maxBatchSize' | 'maxAttempts' | 'backoff' | 'partitionsConsumedConcurrently' | 'sessionTimeoutMs' | 'stuckAfterMs' | 'fetchMinBytes' | 'fetchMaxWaitMs'>
 >;
 
 /**

@@ -153,8 +153,8 @@ function decodeFor(options: ConsumerPatternOptions, raw: Buffer | null, message:
 }
 
 function pickTuning(options: ConsumerPatternOptions): ConsumerTuning {
-  const { maxBatchSize, maxAttempts, backoff, partitionsConsumedConcurrently, sessionTimeoutMs, stuckAfterMs } = options;
+  const { maxBatchSize, maxAttempts, backoff, partitionsConsumedConcurrently, sessionTimeoutMs, stuckAfterMs, fetchMinBytes, fetchMaxWaitMs } = options;
   return Object.fromEntries(
-    Object.entries({ maxBatchSize, maxAttempts, backoff, partitionsConsumedConcurrently, sessionTimeoutMs, stuckAfterMs }).filter(([, v]) => v !== undefined),
+    Object.entries({ maxBatchSize, maxAttempts, backoff, partitionsConsumedConcurrently, sessionTimeoutMs, stuckAfterMs, fetchMinBytes, fetchMaxWaitMs }).filter(([, v]) => v !== undefined),
   );
 }
