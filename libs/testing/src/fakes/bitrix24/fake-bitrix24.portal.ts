@@ -78,6 +78,32 @@ const str = (v: unknown): string | null => (v === undefined || v === null || v =
 const objectOr = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : typeof v === 'object' && v !== null ? Object.values(v) : v === undefined ? [] : [v]);
 
+/**
+ * Rows by the value of one field. `candidates` narrows a list call whose filter asks for one value of that field (the
+ * list's own filter still decides); any other call gets every row.
+ */
+class RowIndex<T extends object> {
+  private readonly byValue = new Map<string, T[]>();
+
+  constructor(private readonly field: keyof T & string) {}
+
+  add(row: T): void {
+    const value = str((row as Record<string, unknown>)[this.field]);
+    if (value === null) return;
+    const list = this.byValue.get(value);
+    if (list) list.push(row);
+    else this.byValue.set(value, [row]);
+  }
+
+  candidates(rows: Map<string, T>, params: Record<string, unknown>): T[] {
+    const filter = objectOr(params.filter);
+    const wanted = filter[this.field] ?? filter[`=${this.field}`];
+    const values = wanted === undefined ? [] : listOf(wanted);
+    if (values.length !== 1 || (typeof values[0] !== 'string' && typeof values[0] !== 'number')) return [...rows.values()];
+    return [...(this.byValue.get(String(values[0])) ?? [])];
+  }
+}
+
 function invalid(description: string): never {
   throw new FakeBitrix24Error(400, 'INVALID_ARG_VALUE', description);
 }
@@ -88,25 +114,30 @@ export class FakeBitrix24Portal {
   readonly leads = new Map<string, FakeLead>();
   readonly comments = new Map<string, FakeComment>();
   private nextId = { contact: 1, lead: 1, comment: 1, field: 1 };
+  /**
+   * The fields the CRM filters lists by, indexed as Bitrix24 indexes them: a scan of every row per list call makes the
+   * fake slower with every comment a long run stores, until whole batches miss the client's timeout.
+   */
+  private readonly indexes = { contactsByOrigin: new RowIndex<FakeContact>('ORIGIN_ID'), leadsByOrigin: new RowIndex<FakeLead>('ORIGIN_ID'), commentsByEntity: new RowIndex<FakeComment>('ENTITY_ID') };
 
   readonly methods: Record<string, PortalMethod> = {
     profile: { scope: null, run: (_p, userId) => ({ result: { ID: String(userId), ADMIN: true, NAME: 'Админ', LAST_NAME: 'Портала', PERSONAL_GENDER: '', TIME_ZONE: '' } }) },
     'crm.lead.fields': { scope: 'crm', run: () => ({ result: LEAD_FIELDS }) },
     'crm.contact.add': { scope: 'crm', run: (p) => ({ result: Number(this.addContact(this.fields(p))) }) },
     'crm.contact.get': { scope: 'crm', run: (p) => ({ result: this.require(this.contacts, p.id ?? p.ID) }) },
-    'crm.contact.list': { scope: 'crm', run: (p) => this.list([...this.contacts.values()], p) },
+    'crm.contact.list': { scope: 'crm', run: (p) => this.list(this.indexes.contactsByOrigin.candidates(this.contacts, p), p) },
     'crm.lead.add': { scope: 'crm', run: (p) => ({ result: Number(this.addLead(this.fields(p))) }) },
     'crm.lead.get': { scope: 'crm', run: (p) => ({ result: this.require(this.leads, p.id ?? p.ID) }) },
-    'crm.lead.list': { scope: 'crm', run: (p) => this.list([...this.leads.values()], p) },
+    'crm.lead.list': { scope: 'crm', run: (p) => this.list(this.indexes.leadsByOrigin.candidates(this.leads, p), p) },
     'crm.duplicate.findbycomm': { scope: 'crm', run: (p) => ({ result: this.findByComm(p) }) },
     'crm.timeline.comment.add': { scope: 'crm', run: (p) => ({ result: Number(this.addComment(p)) }) },
-    'crm.timeline.comment.list': { scope: 'crm', run: (p) => this.list([...this.comments.values()], p) },
+    'crm.timeline.comment.list': { scope: 'crm', run: (p) => this.list(this.indexes.commentsByEntity.candidates(this.comments, p), p) },
   };
 
   /** Adds a contact directly (e.g. "the portal already has this customer"). Returns its id. */
   addContact(fields: Record<string, unknown>): string {
     const ID = String(this.nextId.contact++);
-    this.contacts.set(ID, {
+    this.set(this.contacts, this.indexes.contactsByOrigin, {
       ID,
       NAME: str(fields.NAME) ?? '',
       LAST_NAME: str(fields.LAST_NAME) ?? '',
@@ -119,11 +150,16 @@ export class FakeBitrix24Portal {
     return ID;
   }
 
+  private set<T extends { ID: string }>(rows: Map<string, T>, index: RowIndex<T>, row: T): void {
+    rows.set(row.ID, row);
+    index.add(row);
+  }
+
   private addLead(fields: Record<string, unknown>): string {
     const contactId = str(fields.CONTACT_ID);
     if (contactId !== null && !this.contacts.has(contactId)) invalid(`Contact with ID ${contactId} is not found`);
     const ID = String(this.nextId.lead++);
-    this.leads.set(ID, {
+    this.set(this.leads, this.indexes.leadsByOrigin, {
       ID,
       TITLE: str(fields.TITLE) ?? `Лид #${ID}`,
       NAME: str(fields.NAME) ?? '',
@@ -151,7 +187,7 @@ export class FakeBitrix24Portal {
     const owners: Record<string, Map<string, unknown>> = { lead: this.leads, contact: this.contacts };
     if (!owners[entityType]?.has(entityId)) throw new FakeBitrix24Error(400, 'OWNER_NOT_FOUND', 'Owner entity not found');
     const ID = String(this.nextId.comment++);
-    this.comments.set(ID, { ID, ENTITY_ID: entityId, ENTITY_TYPE: entityType, COMMENT: comment, AUTHOR_ID: '1', CREATED: new Date().toISOString() });
+    this.set(this.comments, this.indexes.commentsByEntity, { ID, ENTITY_ID: entityId, ENTITY_TYPE: entityType, COMMENT: comment, AUTHOR_ID: '1', CREATED: new Date().toISOString() });
     return ID;
   }
 

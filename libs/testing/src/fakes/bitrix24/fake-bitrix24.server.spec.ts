@@ -33,6 +33,22 @@ describe('FakeBitrix24Server keeps the Bitrix24 REST contract (PLATFORMS.md §5)
     expect((await call(hook.url, 'crm.duplicate.findbycomm', { type: 'PHONE' })).body.error_description).toBe('Communication values is not defined.');
   });
 
+  it('list filters on the indexed ORIGIN_ID and ENTITY_ID give exactly the rows a scan gives, in every filter form', async () => {
+    const portal = await FakeBitrix24Server.start(); // no request limit: this test makes more calls than 5 per second
+    const hook = portal.addWebhook();
+    const lead = async (origin: string) => (await call(hook.url, 'crm.lead.add', { fields: { TITLE: origin, ORIGINATOR_ID: 'crm', ORIGIN_ID: origin } })).body.result as number;
+    const [a, b] = [await lead('our-a'), await lead('our-b')];
+    for (let i = 0; i < 20_000; i++) portal.portal.methods['crm.timeline.comment.add'].run({ fields: { ENTITY_ID: String(i % 2 ? a : b), ENTITY_TYPE: 'lead', COMMENT: `c${i}` } }, 1);
+    const comments = (await call(hook.url, 'crm.timeline.comment.list', { filter: { ENTITY_ID: a, ENTITY_TYPE: 'lead' }, select: ['ID', 'COMMENT'], order: { ID: 'DESC' } })).body;
+    expect(comments.total).toBe(10_000);
+    expect(comments.result[0]).toEqual({ ID: '20000', COMMENT: 'c19999' });
+    expect((await call(hook.url, 'crm.timeline.comment.list', { filter: { '=ENTITY_ID': b, ENTITY_TYPE: 'contact' } })).body.total).toBe(0);
+    expect((await call(hook.url, 'crm.timeline.comment.list', { filter: { ENTITY_TYPE: 'lead' } })).body.total).toBe(20_000);
+    expect((await call(hook.url, 'crm.lead.list', { filter: { ORIGINATOR_ID: 'crm', ORIGIN_ID: 'our-b' }, select: ['ID'] })).body.result).toEqual([{ ID: String(b) }]);
+    expect((await call(hook.url, 'crm.lead.list', { filter: { ORIGIN_ID: ['our-a', 'our-b'] }, select: ['ID'] })).body.total).toBe(2);
+    await portal.close();
+  });
+
   it('batch: sub-calls in order with $result references, result_error, halt stops at the first error', async () => {
     const hook = b24.addWebhook();
     const res = await call(hook.url, 'batch', {
