@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { DomainError, ErrorCode, errorMessage, Locale } from '@crm/domain';
+import { classifyConsumerError } from '@crm/service-kit';
 
 /** HTTP status of each code the visitor API answers with (anything else is a 500). */
 export const WIDGET_HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
@@ -44,7 +45,8 @@ export function widgetErrorBody(exception: unknown, locale: Locale): { body: Wid
         : typeof (exception as { status?: unknown })?.status === 'number'
           ? (exception as { status: number }).status
           : 500;
-    code = CODE_OF_STATUS[status] ?? ErrorCode.INTERNAL;
+    // Our Postgres or Kafka unreachable: the visitor's script retries a 503 with the same clientMessageId.
+    code = CODE_OF_STATUS[status] ?? (classifyConsumerError(exception) === 'infrastructure' ? ErrorCode.DEPENDENCY_UNAVAILABLE : ErrorCode.INTERNAL);
   }
   const statusCode = WIDGET_HTTP_STATUS[code] ?? 500;
   let retryAfterSeconds: number | undefined;
