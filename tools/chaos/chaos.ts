@@ -8,7 +8,7 @@
 // CHAOS_DUPLICATES (concurrent deliveries of one call per type, 1000); then the malformed-input suite (ABUSE_PER_ENDPOINT,
 // 10000 — 0 skips it; ABUSE_CONCURRENCY, ABUSE_SEED).
 import 'reflect-metadata';
-import { runAbuseSuite } from './abuse/abuse-suite';
+import { runAbuseSuiteFromEnv } from './abuse/abuse-suite';
 import { allFaults } from './chaos-faults';
 import { formatChaosTable, formatSecretScan } from './chaos-report';
 import { runChaos } from './chaos-run';
@@ -43,21 +43,9 @@ async function main(): Promise<void> {
 
 /** The malformed-input half (tools/chaos/abuse, docs/chaos-abuse.md) on a stack of its own. */
 async function runBadInput(): Promise<{ ok: boolean }> {
-  const started = Date.now();
   say('');
   say('▶ malformed requests against every public endpoint');
-  const { report, table, workDir } = await runAbuseSuite({
-    runner: 'dist',
-    perEndpoint: num('ABUSE_PER_ENDPOINT', 10_000),
-    concurrency: num('ABUSE_CONCURRENCY', 8),
-    seed: num('ABUSE_SEED', 17),
-    log: say,
-  });
-  say('');
-  say(table);
-  say('');
-  say(`bad input: ${report.ok ? 'CLEAN' : 'VIOLATIONS FOUND'} in ${Math.round((Date.now() - started) / 1000)} s; service logs in ${workDir}`);
-  return { ok: report.ok };
+  return { ok: await runAbuseSuiteFromEnv(say, 'bad input: ') };
 }
 
 // Ctrl-C / SIGTERM: exit through 'exit', whose hooks stop the services, the broker and the database of the run.

@@ -19,3 +19,24 @@ export async function runAbuseSuite(options: AbuseSystemOptions & AbuseOptions):
     await system.close();
   }
 }
+
+/**
+ * `npm run chaos:abuse` and the second half of `npm run chaos`: the suite from `dist/` with the env knobs
+ * (ABUSE_PER_ENDPOINT 10000, ABUSE_CONCURRENCY 8, ABUSE_SEED 17), its table printed; true when clean.
+ */
+export async function runAbuseSuiteFromEnv(say: (line: string) => void, label: string): Promise<boolean> {
+  const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+  const started = Date.now();
+  const { report, table, workDir } = await runAbuseSuite({
+    runner: 'dist',
+    perEndpoint: num('ABUSE_PER_ENDPOINT', 10_000),
+    concurrency: num('ABUSE_CONCURRENCY', 8),
+    seed: num('ABUSE_SEED', 17),
+    log: say,
+  });
+  say('');
+  say(table);
+  say('');
+  say(`${label}${report.ok ? 'CLEAN' : 'VIOLATIONS FOUND'} in ${Math.round((Date.now() - started) / 1000)} s; service logs in ${workDir}`);
+  return report.ok;
+}
