@@ -82,18 +82,24 @@ export async function createChaosChannel(type: ChaosChannelType, fakes: ChaosFak
 
 type ChannelBuilder = (fakes: ChaosFakes, create: (settings: Record<string, unknown>) => Promise<CreatedChannel>) => Promise<ChaosChannel>;
 
-function memoized(build: (chat: string, seq: number, text: string) => WebhookCall | Promise<WebhookCall>): ChaosChannel['call'] {
-  const calls = new Map<string, Promise<WebhookCall>>();
-  return (chat, seq, text) => {
-    const key = `${chat}\u0000${seq}`;
-    let call = calls.get(key);
-    if (!call) {
-      call = Promise.resolve(build(chat, seq, text));
-      calls.set(key, call);
-      call.catch(() => calls.delete(key));
+/** `build(...args)` once per key of the args, shared by concurrent callers; a failed build is forgotten (tried again). */
+function promiseCache<A extends unknown[], V>(keyOf: (...args: A) => string, build: (...args: A) => V | Promise<V>): (...args: A) => Promise<V> {
+  const values = new Map<string, Promise<V>>();
+  return (...args) => {
+    const key = keyOf(...args);
+    let value = values.get(key);
+    if (!value) {
+      value = Promise.resolve().then(() => build(...args));
+      values.set(key, value);
+      value.catch(() => values.delete(key));
     }
-    return call;
+    return value;
   };
+}
+
+/** A channel's call per (chat, seq): re-deliveries are the very same bytes. */
+function memoized(build: (chat: string, seq: number, text: string) => WebhookCall | Promise<WebhookCall>): ChaosChannel['call'] {
+  return promiseCache((chat: string, seq: number, _text: string) => `${chat}\u0000${seq}`, build);
 }
 
 /** A numeric id per chat name (Telegram chat ids, VK user ids). */
@@ -208,16 +214,7 @@ const CHANNEL_BUILDERS: Record<ChaosChannelType, ChannelBuilder> = {
     const channel = await create({ allowedOrigins: [origin], title: 'Chaos shop' });
     const base = new URL(String(channel.connection.scriptUrl)).origin;
     const key = String(channel.connection.publicKey);
-    const tokens = new Map<string, Promise<string>>();
-    const tokenOf = (chat: string) => {
-      let token = tokens.get(chat);
-      if (!token) {
-        token = startWidgetSession(`${base}/widget/v1/${key}/session`, origin, `Chaos ${chat}`);
-        tokens.set(chat, token);
-        token.catch(() => tokens.delete(chat));
-      }
-      return token;
-    };
+    const tokenOf = promiseCache((chat: string) => chat, (chat: string) => startWidgetSession(`${base}/widget/v1/${key}/session`, origin, `Chaos ${chat}`));
     return {
       type: 'widget',
       channelId: channel.id,

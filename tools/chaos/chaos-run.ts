@@ -1,18 +1,15 @@
 // One chaos run: its own infrastructure, the fakes, every service as a process, one channel per channel type (the webhook types and the website widget) linked to
 // a Bitrix24 integration, then each fault while the load runs — and what each left behind (chaos-check.ts);
 // at the end, every log line, response body and Kafka record of the run scanned for its credentials (secret-scan.ts).
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { sign } from 'jsonwebtoken';
 import { Pool } from 'pg';
 import { checkScenario, type ScenarioFigures } from './chaos-check';
 import type { ChaosContext, ChaosFault } from './chaos-faults';
-import { startChaosInfra } from './chaos-infra';
 import { ChaosLoad, deliverUntilAccepted } from './chaos-load';
-import { type ApiCall, CHAOS_CHANNEL_TYPES, type ChaosChannel, createChaosChannel, startChaosFakes } from './chaos-platforms';
-import { ChaosStack, type ServiceRunner } from './chaos-stack';
+import { type ApiCall, CHAOS_CHANNEL_TYPES, type ChaosChannel, createChaosChannel } from './chaos-platforms';
+import { type ServiceRunner } from './chaos-stack';
+import { startChaosSystem } from './chaos-system';
 import { type NamedSecret, scanForSecrets, type SecretScanResult } from './secret-scan';
 
 export interface ChaosOptions {
@@ -58,38 +55,18 @@ export function rowIsClean(row: ScenarioFigures): boolean {
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
-  const workDir = join(tmpdir(), `crm-chaos-${randomBytes(4).toString('hex')}`);
-  mkdirSync(workDir, { recursive: true });
-  const cleanups: Array<() => Promise<unknown>> = [];
+  const system = await startChaosSystem({
+    name: 'crm-chaos',
+    runner: options.runner,
+    log: options.log,
+    env: { LOG_LEVEL: 'info', KAFKA_SESSION_TIMEOUT_MS: '6000' },
+    envOf: {
+      // One accelerated timeline for every start of the service (a restart must not see due times hours away).
+      integrations: { SYNC_CLOCK_RATE: '60', SYNC_CLOCK_ORIGIN: String(Date.now()), SYNC_POLL_MS: '100', SYNC_BATCH_LINGER_MS: '0', SYNC_BACKOFF_BASE_MS: '1000', SYNC_BACKOFF_MAX_MS: '60000', CRM_HTTP_TIMEOUT_MS: '2000', INTEGRATION_RECHECK_MS: '1000' },
+    },
+  });
+  const { workDir, infra, fakes, secrets, stack, cleanups } = system;
   try {
-    const infra = await startChaosInfra(workDir, options.log);
-    cleanups.push(() => infra.close());
-    const fakes = await startChaosFakes();
-    cleanups.push(() => fakes.close());
-    const secrets = { SECRETS_KEY: randomBytes(32).toString('base64'), AUTH_JWT_SECRET: randomBytes(32).toString('base64url') };
-    const stack = await ChaosStack.start({
-      runner: options.runner,
-      workDir,
-      env: {
-        ...process.env,
-        ...secrets,
-        ...fakes.env,
-        DATABASE_URL: infra.databaseUrl,
-        KAFKA_BROKERS: infra.brokers.join(','),
-        KAFKA_TOPIC_PREFIX: infra.topicPrefix,
-        LOG_LEVEL: 'info',
-        KAFKA_SESSION_TIMEOUT_MS: '6000',
-        CRM_ALLOW_LOOPBACK_URLS: 'true',
-      },
-      envOf: {
-        // One accelerated timeline for every start of the service (a restart must not see due times hours away).
-        // Every visitor of the run comes from 127.0.0.1 and re-sends fast after a refusal; the limits are not what is tested.
-        'connector-widget': { WIDGET_IP_REQUESTS_PER_MINUTE: '1000000', WIDGET_VISITOR_MESSAGES_PER_MINUTE: '100000' },
-        integrations: { SYNC_CLOCK_RATE: '60', SYNC_CLOCK_ORIGIN: String(Date.now()), SYNC_POLL_MS: '100', SYNC_BATCH_LINGER_MS: '0', SYNC_BACKOFF_BASE_MS: '1000', SYNC_BACKOFF_MAX_MS: '60000', CRM_HTTP_TIMEOUT_MS: '2000', INTEGRATION_RECHECK_MS: '1000' },
-      },
-    });
-    cleanups.push(() => stack.close());
-    options.log(`services up behind ${stack.publicUrl}; logs in ${workDir}`);
     // A pool: PostgreSQL is stopped and restarted under it (an idle connection cut by that is dropped, not thrown).
     const db = new Pool({ connectionString: infra.databaseUrl, max: 3 });
     db.on('error', () => undefined);
@@ -127,7 +104,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     options.log(`text scan: ${textScan.findings.length} of ${texts.length} sampled message texts found in ${textScan.scanned.logFiles} service logs`);
     return { rows, secretScan, textScan, workDir, ok: rows.every(rowIsClean) && secretScanIsClean(secretScan) && textScan.findings.length === 0 };
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((err: Error) => options.log(`cleanup failed: ${err.message}`));
+    await system.close();
   }
 }
 

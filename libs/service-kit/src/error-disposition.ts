@@ -31,3 +31,8 @@ export function classifyConsumerError(err: unknown): ErrorDisposition {
   if (typeof e?.name === 'string' && /^KafkaJS(Connection|NumberOfRetriesExceeded|RequestTimeout|BrokerNotFound)Error$/.test(e.name)) return 'infrastructure';
   return 'retry';
 }
+
+/** Our Postgres or Kafka cannot be reached: an HTTP edge answers 503 DEPENDENCY_UNAVAILABLE (retry later), not 500. */
+export function isInfrastructureError(err: unknown): boolean {
+  return classifyConsumerError(err) === 'infrastructure';
+}

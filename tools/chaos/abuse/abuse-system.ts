@@ -1,17 +1,14 @@
 // A system to abuse: the chaos suite's own infrastructure and fakes, the services as processes with an inspector (for
 // the GC), one channel per webhook type and a widget channel created through the api, and the targets: every
 // operation of the api's OpenAPI document as served, each webhook channel, the widget's visitor API.
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createHmac, randomUUID } from 'node:crypto';
 import { sign } from 'jsonwebtoken';
 import { Client } from 'pg';
 import { Topics } from '@crm/contracts';
 import { KafkaConnection } from '@crm/messaging';
-import { startChaosInfra } from '../chaos-infra';
-import { type ApiCall, CHAOS_WEBHOOK_TYPES, type ChaosChannel, createChaosChannel, startChaosFakes } from '../chaos-platforms';
-import { ChaosStack, type ServiceRunner } from '../chaos-stack';
+import { type ApiCall, CHAOS_WEBHOOK_TYPES, type ChaosChannel, type ChaosFakes, createChaosChannel } from '../chaos-platforms';
+import { type ChaosStack, type ServiceRunner } from '../chaos-stack';
+import { startChaosSystem } from '../chaos-system';
 import type { AbuseContext } from './abuse-run';
 import { restTargets, type AbuseRequest, type AbuseTarget, webhookTarget, type WebhookTemplate, widgetTargets } from './abuse-targets';
 
@@ -32,29 +29,16 @@ const WEBHOOK_BODY_LIMITS: Record<string, number> = { telegram: 256 * 1024, what
 const WIDGET_ORIGIN = 'https://shop.abuse.example';
 
 export async function startAbuseSystem(options: AbuseSystemOptions): Promise<AbuseSystem> {
-  const workDir = join(tmpdir(), `crm-abuse-${randomBytes(4).toString('hex')}`);
-  mkdirSync(workDir, { recursive: true });
-  const cleanups: Array<() => Promise<unknown>> = [];
-  const close = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((err: Error) => options.log(`cleanup failed: ${err.message}`));
-  };
+  const system = await startChaosSystem({
+    name: 'crm-abuse',
+    runner: options.runner,
+    log: options.log,
+    only: options.only,
+    nodeArgs: ['--inspect=127.0.0.1:{inspectPort}'],
+    env: { LOG_LEVEL: 'warn' },
+  });
+  const { workDir, infra, fakes, secrets, stack, cleanups, close } = system;
   try {
-    const infra = await startChaosInfra(workDir, options.log);
-    cleanups.push(() => infra.close());
-    const fakes = await startChaosFakes();
-    cleanups.push(() => fakes.close());
-    const secrets = { SECRETS_KEY: randomBytes(32).toString('base64'), AUTH_JWT_SECRET: randomBytes(32).toString('base64url') };
-    const stack = await ChaosStack.start({
-      runner: options.runner,
-      workDir,
-      only: options.only,
-      nodeArgs: ['--inspect=127.0.0.1:{inspectPort}'],
-      env: { ...process.env, ...secrets, ...fakes.env, DATABASE_URL: infra.databaseUrl, KAFKA_BROKERS: infra.brokers.join(','), KAFKA_TOPIC_PREFIX: infra.topicPrefix, LOG_LEVEL: 'warn', CRM_ALLOW_LOOPBACK_URLS: 'true' },
-      // The per-IP and per-visitor limits would answer 429 before validation is reached.
-      envOf: { 'connector-widget': { WIDGET_IP_REQUESTS_PER_MINUTE: '1000000', WIDGET_VISITOR_MESSAGES_PER_MINUTE: '100000' } },
-    });
-    cleanups.push(() => stack.close());
-    options.log(`services up behind ${stack.publicUrl}; logs in ${workDir}`);
     const db = new Client({ connectionString: infra.databaseUrl });
     await db.connect();
     cleanups.push(() => db.end());
@@ -90,7 +74,7 @@ async function openApiDocument(publicUrl: string): Promise<Parameters<typeof res
 }
 
 /** One channel per webhook type whose connector runs, as authentic calls with a way to forge each. */
-async function webhookTargets(stack: ChaosStack, fakes: Awaited<ReturnType<typeof startChaosFakes>>, api: ApiCall): Promise<AbuseTarget[]> {
+async function webhookTargets(stack: ChaosStack, fakes: ChaosFakes, api: ApiCall): Promise<AbuseTarget[]> {
   const types = CHAOS_WEBHOOK_TYPES.filter((t) => stack.services.has(`connector-${t}`));
   if (types.length === 0) return [];
   const integration = await api('POST', '/api/v1/integrations', { type: 'bitrix24', name: 'Abuse portal', settings: { webhookUrl: fakes.bitrix24.addWebhook().url } });

@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { DomainError, ErrorCode, errorMessage, Locale } from '@crm/domain';
-import { classifyConsumerError } from '@crm/service-kit';
+import { isInfrastructureError } from '@crm/service-kit';
 
 /** HTTP status of each code the visitor API answers with (anything else is a 500). */
 export const WIDGET_HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
@@ -46,7 +46,7 @@ export function widgetErrorBody(exception: unknown, locale: Locale): { body: Wid
           ? (exception as { status: number }).status
           : 500;
     // Our Postgres or Kafka unreachable: the visitor's script retries a 503 with the same clientMessageId.
-    code = CODE_OF_STATUS[status] ?? (classifyConsumerError(exception) === 'infrastructure' ? ErrorCode.DEPENDENCY_UNAVAILABLE : ErrorCode.INTERNAL);
+    code = CODE_OF_STATUS[status] ?? (isInfrastructureError(exception) ? ErrorCode.DEPENDENCY_UNAVAILABLE : ErrorCode.INTERNAL);
   }
   const statusCode = WIDGET_HTTP_STATUS[code] ?? 500;
   let retryAfterSeconds: number | undefined;

@@ -3,9 +3,17 @@ import type { DataClass } from '@crm/contracts';
 import type { ConsumerRunnerOptions } from '@crm/messaging';
 
 /** Runner settings a deployment tunes from its config (per consumer group, see ServiceDefinition.consumerTuning). */
-export type ConsumerTuning = Partial<
-  Pick<ConsumerRunnerOptions<unknown>, 'maxBatchSize' | 'maxAttempts' | 'backoff' | 'partitionsConsumedConcurrently' | 'sessionTimeoutMs' | 'stuckAfterMs' | 'fetchMinBytes' | 'fetchMaxWaitMs'>
->;
+export const CONSUMER_TUNING_KEYS = [
+  'maxBatchSize',
+  'maxAttempts',
+  'backoff',
+  'partitionsConsumedConcurrently',
+  'sessionTimeoutMs',
+  'stuckAfterMs',
+  'fetchMinBytes',
+  'fetchMaxWaitMs',
+] as const satisfies ReadonlyArray<keyof ConsumerRunnerOptions<unknown>>;
+export type ConsumerTuning = Partial<Pick<ConsumerRunnerOptions<unknown>, (typeof CONSUMER_TUNING_KEYS)[number]>>;
 
 /**
  * The extras of `@EventPattern(baseTopic, { groupId, ... })` read by KafkaConsumerTransport. Handlers of the same

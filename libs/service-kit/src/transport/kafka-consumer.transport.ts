@@ -9,7 +9,7 @@ import { ConsumedMessage, ConsumerHealth, ConsumerRunner, ConsumerRunnerOptions,
 import { withServiceDefaults } from '../consumer-wiring';
 import type { DatabaseHealthProbe } from '../database-health.probe';
 import type { ServiceReadiness } from '../readiness';
-import { ConsumerPatternOptions, ConsumerTuning } from './consumer-pattern';
+import { CONSUMER_TUNING_KEYS, ConsumerPatternOptions, ConsumerTuning } from './consumer-pattern';
 import { KafkaRecordContext } from './kafka-record.context';
 import { PerInstanceGroups } from './per-instance-groups';
 
@@ -153,8 +153,5 @@ function decodeFor(options: ConsumerPatternOptions, raw: Buffer | null, message:
 }
 
 function pickTuning(options: ConsumerPatternOptions): ConsumerTuning {
-  const { maxBatchSize, maxAttempts, backoff, partitionsConsumedConcurrently, sessionTimeoutMs, stuckAfterMs, fetchMinBytes, fetchMaxWaitMs } = options;
-  return Object.fromEntries(
-    Object.entries({ maxBatchSize, maxAttempts, backoff, partitionsConsumedConcurrently, sessionTimeoutMs, stuckAfterMs, fetchMinBytes, fetchMaxWaitMs }).filter(([, v]) => v !== undefined),
-  );
+  return Object.fromEntries(CONSUMER_TUNING_KEYS.filter((key) => options[key] !== undefined).map((key) => [key, options[key]]));
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { isContractViolationError, Topics } from '@crm/contracts';
 import { ErrorCode } from '@crm/domain';
-import { classifyConsumerError, LOGGER } from '@crm/service-kit';
+import { isInfrastructureError, LOGGER } from '@crm/service-kit';
 import type { ConnectorChannel } from '../../ports/channel-state.port';
 import { KitHealthCause } from '../../ports/lifecycle.port';
 import { type WebhookPort, WebhookRejection, type WebhookRequest, type WebhookResponse, type WebhookResult } from '../../ports/webhook.port';
@@ -47,7 +47,7 @@ export class ReceiveWebhookUseCase<S extends ConnectorChannel = ConnectorChannel
     } catch (err) {
       if (err instanceof WebhookRejection) return this.refuse(err.status, 'bad-request', err.code, err.message);
       // Kafka not acknowledging, or Postgres down while the port stored something: the platform must re-deliver.
-      if (err instanceof InboundNotStoredError || classifyConsumerError(err) === 'infrastructure') {
+      if (err instanceof InboundNotStoredError || isInfrastructureError(err)) {
         return this.refuse(503, 'unavailable', ErrorCode.DEPENDENCY_UNAVAILABLE, 'the call could not be stored; retry later');
       }
       throw err;
