@@ -24,8 +24,10 @@ export function startChild(name: string, script: string, childEnv: NodeJS.Proces
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, script], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(join(workDir, `${name}.log`));
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
+  // Both streams into one file, ended once the process is gone (the first stream to end must not close it).
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.pipe(log, { end: false });
+  child.once('close', () => log.end());
   child.once('exit', (code, signal) => {
     if (code !== 0 && signal !== 'SIGTERM') say(`  ! ${name} exited (${signal ?? code}); see ${join(workDir, `${name}.log`)}`);
   });
@@ -85,6 +87,27 @@ export function cpuSeconds(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** Busy and total clock ticks of the whole machine so far (Linux /proc/stat, all cores): the share the stack leaves free. */
+export function machineTicks(): { busy: number; total: number } {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const idle = ticks[3] + (ticks[4] ?? 0);
+  const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/** Sum and count of a histogram (all label sets) on a service's /metrics. */
+export async function histogramTotals(metricsUrl: string, name: string): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(metricsUrl)).text();
+  let sum = 0;
+  let count = 0;
+  for (const line of text.split('\n')) {
+    const m = new RegExp(`^${name}_(sum|count)(?:\\{[^}]*\\})? ([0-9.e+-]+)`).exec(line);
+    if (m?.[1] === 'sum') sum += Number(m[2]);
+    else if (m?.[1] === 'count') count += Number(m[2]);
+  }
+  return { sum, count };
 }
 
 /** Cumulative bucket counts (le in ms → count) of one route's 200s in a service's crm_http_request_duration_seconds. */

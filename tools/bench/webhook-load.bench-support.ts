@@ -16,7 +16,7 @@ import { Client } from 'pg';
 import { ConnectorTestKit } from '@crm/connector-kit';
 import { ensureDatabase, runMigrations } from '@crm/persistence';
 import { freePort, provisionInfrastructure, repoRoot, withDatabase } from '@crm/testing';
-import { countBy, deployedNodeOptions, cpuSeconds, diffHistogram, dropDatabase, mb, pct, recordsIn, round, routeHistogram, rssSampler, say, startChild, stopChild, until, waitHealthy } from './bench-support';
+import { countBy, deployedNodeOptions, cpuSeconds, histogramTotals, machineTicks, diffHistogram, dropDatabase, mb, pct, recordsIn, round, routeHistogram, rssSampler, say, startChild, stopChild, until, waitHealthy } from './bench-support';
 
 /** What the benchmark of one platform gives once its fake and channels exist. */
 export interface WebhookBenchPlatform {
@@ -92,6 +92,7 @@ export async function runWebhookBench(spec: WebhookBenchSpec): Promise<void> {
 interface Stack {
   publicUrl: string;
   connectorPort: number;
+  routingPort: number;
   connector: ChildProcess;
   routing: ChildProcess;
   origin: ChildProcess;
@@ -116,7 +117,7 @@ async function startProcesses(
     waitHealthy(`http://127.0.0.1:${routingPort}/health`, routing),
     until(async () => (await fetch(`${publicUrl}/`).catch(() => undefined)) ?? undefined, 30_000, 'the public origin'),
   ]);
-  return { publicUrl, connectorPort, connector, routing, origin };
+  return { publicUrl, connectorPort, routingPort, connector, routing, origin };
 }
 
 async function load(spec: WebhookBenchSpec, platform: WebhookBenchPlatform, stack: Stack, cleanups: Array<() => unknown>) {
@@ -127,6 +128,9 @@ async function load(spec: WebhookBenchSpec, platform: WebhookBenchPlatform, stac
   const idleRss = rss.current();
   const pids = { connector: stack.connector.pid!, routing: stack.routing.pid!, origin: stack.origin.pid! };
   const cpuStart = { connector: cpuSeconds(pids.connector), routing: cpuSeconds(pids.routing), origin: cpuSeconds(pids.origin) };
+  const machineStart = machineTicks();
+  const routingMetricsUrl = `http://127.0.0.1:${stack.routingPort}/metrics`;
+  const batchesStart = await histogramTotals(routingMetricsUrl, 'crm_lead_routing_batch_size');
   const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
   cleanups.push(() => agent.destroy());
   const posts: Post[] = [];
@@ -167,6 +171,9 @@ async function load(spec: WebhookBenchSpec, platform: WebhookBenchPlatform, stac
   await until(() => inFlight === 0 || undefined, 60_000, 'every webhook answered');
   const loadSeconds = (performance.now() - loadStarted) / 1000;
   const percentOfCore = (pid: number, start: number) => round(((cpuSeconds(pid) - start) / loadSeconds) * 100);
+  const machineEnd = machineTicks();
+  const batchesEnd = await histogramTotals(routingMetricsUrl, 'crm_lead_routing_batch_size');
+  const transactions = batchesEnd.count - batchesStart.count;
   return {
     posts,
     serverSide: diffHistogram(await routeHistogram(metricsUrl, route), await before),
@@ -175,14 +182,27 @@ async function load(spec: WebhookBenchSpec, platform: WebhookBenchPlatform, stac
       connectorPercentOfCore: percentOfCore(pids.connector, cpuStart.connector),
       leadRoutingPercentOfCore: percentOfCore(pids.routing, cpuStart.routing),
       publicOriginPercentOfCore: percentOfCore(pids.origin, cpuStart.origin),
+      // Everything on the machine (Kafka, Postgres and the load generator included), as a share of all its cores.
+      machineBusyPercent: round(((machineEnd.busy - machineStart.busy) / (machineEnd.total - machineStart.total)) * 100),
     },
+    // lead-routing's transactions during the load (warm-up included) and the inbound events each one routed.
+    routingTransactions: { count: transactions, meanEvents: transactions ? round((batchesEnd.sum - batchesStart.sum) / transactions) : 0 },
   };
 }
 
 async function report(
   spec: WebhookBenchSpec,
   platform: WebhookBenchPlatform,
-  r: { db: Client; accountId: string; kit: ConnectorTestKit; posts: Post[]; serverSide: ReturnType<typeof diffHistogram>; rssMb: { idle: number; peak: number; end: number }; cpu: Record<string, number> },
+  r: {
+    db: Client;
+    accountId: string;
+    kit: ConnectorTestKit;
+    posts: Post[];
+    serverSide: ReturnType<typeof diffHistogram>;
+    rssMb: { idle: number; peak: number; end: number };
+    cpu: Record<string, number>;
+    routingTransactions: { count: number; meanEvents: number };
+  },
 ): Promise<void> {
   // Drain: every accepted message stored by lead-routing.
   const accepted = r.posts.filter((p) => p.status === 200).reduce((n, p) => n + p.messageIds.length, 0);
@@ -211,6 +231,7 @@ async function report(
     recordsOnKafka: onKafka,
     connectorRssMb: r.rssMb,
     cpu: r.cpu,
+    routingTransactions: r.routingTransactions,
     ...(platform.extras ? await platform.extras(r.db, r.accountId) : {}),
   };
   const s = r.serverSide;
@@ -221,7 +242,8 @@ async function report(
   say(`webhook → stored in Postgres by lead-routing     p50 ${result.webhookToStoredMs.p50} ms   p99 ${result.webhookToStoredMs.p99} ms   (${toDb.length} messages)`);
   say(`records on channels.inbound.v1: ${onKafka} (accepted ${accepted}, warm-up included)`);
   say(`connector RSS     idle ${r.rssMb.idle} MB   peak ${r.rssMb.peak} MB   end ${r.rssMb.end} MB`);
-  say(`CPU               connector ${r.cpu.connectorPercentOfCore}% of a core, lead-routing ${r.cpu.leadRoutingPercentOfCore}%, public origin ${r.cpu.publicOriginPercentOfCore}%`);
+  say(`CPU               connector ${r.cpu.connectorPercentOfCore}% of a core, lead-routing ${r.cpu.leadRoutingPercentOfCore}%, public origin ${r.cpu.publicOriginPercentOfCore}%; machine ${r.cpu.machineBusyPercent}% busy`);
+  say(`lead-routing      ${r.routingTransactions.count} transactions, ${r.routingTransactions.meanEvents} events each on average`);
   const p99Bound = typeof s.p99Bound === 'number' ? s.p99Bound : Infinity;
   const met = ok.length === measured.length && p99Bound <= 25 && result.webhookToStoredMs.p99 <= 250 && r.rssMb.peak <= 150;
   say(`targets (all accepted, server-side p99 ≤ 25 ms, stored p99 ≤ 250 ms, RSS ≤ 150 MB): ${met ? 'MET' : 'NOT MET'}`);

@@ -327,6 +327,74 @@ describe('ConsumerRunner against a real Kafka broker', () => {
     expect(JSON.parse(JSON.parse(dlq[0].value!.toString()).payload).id).toBe(poisonId);
   });
 
+  it('with batchAcrossPartitions the runs of the partitions of a fetch reach the batch handler in one call, and every partition is committed', async () => {
+    const keys = Array.from({ length: 16 }, (_, i) => `joint-${i}`);
+    const sent = keys.flatMap((k) => Array.from({ length: 5 }, (_, i) => msg(k, i)));
+    await producer.send('events.v1', sent);
+    const calls: Array<ConsumedMessage<Payload>[]> = [];
+    const runner = start({
+      batchAcrossPartitions: true,
+      partitionsConsumedConcurrently: 4,
+      handleBatch: async (ms) => void calls.push(ms),
+      handle: async (m) => void calls.push([m]),
+    });
+    await waitFor(() => calls.flat().length >= sent.length, 20_000, 'every message handled');
+    expect(calls.flat().map((m) => m.value.id).sort()).toEqual(sent.map((m) => JSON.parse(m.value).id).sort());
+    // The four partitions were fetched together: one call carried the runs of several of them.
+    expect(Math.max(...calls.map((c) => new Set(c.map((m) => m.partition)).size))).toBeGreaterThan(1);
+    // Order holds per key (per partition) across the calls.
+    for (const key of keys) expect(calls.flat().filter((m) => m.value.key === key).map((m) => m.value.seq)).toEqual(['0', '1', '2', '3', '4']);
+    // Every partition's offset is committed: a new member of the group gets nothing again.
+    await runner.stop();
+    const admin = connection.kafka.admin();
+    await admin.connect();
+    try {
+      const committed = await admin.fetchOffsets({ groupId: connection.groupId('test-group'), topics: [connection.topic('events.v1')] });
+      const ends = await admin.fetchTopicOffsets(connection.topic('events.v1'));
+      const committedOf = new Map(committed[0].partitions.map((p) => [p.partition, p.offset]));
+      for (const end of ends) expect({ partition: end.partition, offset: committedOf.get(end.partition) }).toEqual({ partition: end.partition, offset: end.high });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('with batchAcrossPartitions a joint call that fails is retried per partition: only the poison message is dead-lettered', async () => {
+    const keys = Array.from({ length: 16 }, (_, i) => `joint-poison-${i}`);
+    const sent = keys.flatMap((k) => Array.from({ length: 3 }, (_, i) => msg(k, i)));
+    const poison = JSON.parse(sent[7].value) as Payload;
+    await producer.send('events.v1', sent);
+    const stored: string[] = [];
+    const oneByOne: Array<ConsumedMessage<Payload>> = [];
+    let poisonPartition = -1;
+    start({
+      batchAcrossPartitions: true,
+      partitionsConsumedConcurrently: 4,
+      maxAttempts: 2,
+      handleBatch: async (ms) => {
+        const bad = ms.find((m) => m.value.id === poison.id);
+        if (bad) {
+          poisonPartition = bad.partition;
+          throw new Error('constraint violated');
+        }
+        ms.forEach((m) => stored.push(m.value.id));
+      },
+      handle: async (m) => {
+        oneByOne.push(m);
+        if (m.value.id === poison.id) throw new Error('constraint violated');
+        stored.push(m.value.id);
+      },
+    });
+    await waitFor(() => stored.length === sent.length - 1, 20_000, 'all but the poison message stored');
+    expect(new Set(stored).size).toBe(sent.length - 1);
+    expect(stored).not.toContain(poison.id);
+    // The failed joint call cost only the poison's partition: the others' runs went through the batch handler on
+    // their own, and message-by-message handling happened in that partition alone.
+    expect(oneByOne.length).toBeGreaterThan(0);
+    expect(new Set(oneByOne.map((m) => m.partition))).toEqual(new Set([poisonPartition]));
+    const dlq = await readTopic(connection.dlqTopic('events.v1'), { expect: 1 });
+    expect(JSON.parse(JSON.parse(dlq[0].value!.toString()).payload).id).toBe(poison.id);
+  });
+
   it('with fetchMinBytes the broker holds a fetch for fetchMaxWaitMs: messages trickling in arrive as one batch', async () => {
     const batches: number[] = [];
     const runner = start({

@@ -3,6 +3,7 @@ import { messagingMetrics, trackConsumerMetrics, type PartitionPosition } from '
 import { KafkaConnection } from './kafka-connection';
 import { EventProducer } from './event-producer';
 import { buildDeadLetter } from './dead-letter';
+import { TurnBatcher } from './turn-batcher';
 
 export interface ConsumedMessage<T> {
   /** Base topic name (without prefix). */
@@ -70,6 +71,15 @@ export interface ConsumerRunnerOptions<T> {
    * If it throws, the run is processed again message by message through `handle`, isolating the poison one.
    */
   handleBatch?: (messages: ConsumedMessage<T>[]) => Promise<void>;
+  /**
+   * handleBatch may get the runs of several partitions of one topic at once: the partitions kafkajs hands over together
+   * (one fetch, up to partitionsConsumedConcurrently) are handled in one call — one transaction instead of one per
+   * partition — and their offsets committed in one request, each partition only after that call succeeded. When the
+   * joint call throws, every run is handled again on its own (then message by message), so a poison message still
+   * costs only its own partition. Order within a partition is unchanged; runs of different partitions have none.
+   */
+  batchAcrossPartitions?: boolean;
+  /** Most messages per handleBatch call (one partition's run, or the runs handled together). Default 200. */
   maxBatchSize?: number;
   classifyError?: (err: unknown) => ErrorDisposition;
   /**
@@ -130,6 +140,10 @@ export class ConsumerRunner<T> {
   /** Per `<full topic>:<partition>`: last fetched high watermark and next offset to process (the lag metric). */
   private readonly positions = new Map<string, PartitionPosition>();
   private untrackMetrics?: () => void;
+  /** batchAcrossPartitions: runs meeting in one turn of the event loop, per base topic (a topic has one handler). */
+  private readonly jointRuns = new Map<string, TurnBatcher<ConsumedMessage<T>[]>>();
+  /** Offset commits meeting in one turn of the event loop (one OffsetCommit request); set per consumer. */
+  private jointCommits?: TurnBatcher<{ topic: string; partition: number; offset: string }>;
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -188,6 +202,7 @@ export class ConsumerRunner<T> {
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
     this.consumer = consumer;
+    this.jointCommits = new TurnBatcher((offsets) => consumer.commitOffsets(offsets));
     this.trackMetrics(consumer);
     consumer.on(consumer.events.CRASH, (event) => {
       this.log.error({ err: describe(event.payload.error), restart: event.payload.restart }, 'consumer crashed');
@@ -270,9 +285,9 @@ export class ConsumerRunner<T> {
     this.positions.set(`${batch.topic}:${batch.partition}`, position);
     const commit = async (offset: string) => {
       resolveOffset(offset);
-      await this.consumer!.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() },
-      ]);
+      const next = { topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() };
+      // Together with the partitions finishing at the same moment; if that request fails, this partition's on its own.
+      await this.jointCommits!.submit(next).catch(() => this.consumer!.commitOffsets([next]));
       position.next = Number(offset) + 1;
     };
 
@@ -321,6 +336,7 @@ export class ConsumerRunner<T> {
     alive: () => boolean,
     heartbeat: () => Promise<void>,
   ): Promise<void> {
+    if (this.options.handleBatch && this.options.batchAcrossPartitions && (await this.handleJointly(run))) return;
     if (this.options.handleBatch && run.length > 1) {
       try {
         await this.options.handleBatch(run);
@@ -331,6 +347,24 @@ export class ConsumerRunner<T> {
       }
     }
     for (const message of run) await this.processOne(message, fullTopic, alive, heartbeat);
+  }
+
+  /** The run handled together with other partitions' runs of this turn; false when that joint call failed. */
+  private async handleJointly(run: ConsumedMessage<T>[]): Promise<boolean> {
+    const topic = run[0].topic;
+    let joint = this.jointRuns.get(topic);
+    if (!joint) {
+      joint = new TurnBatcher((runs) => this.options.handleBatch!(runs.flat()), { weigh: (r) => r.length, maxWeight: this.options.maxBatchSize ?? 200 });
+      this.jointRuns.set(topic, joint);
+    }
+    try {
+      await joint.submit(run);
+      this.metrics.processed.inc({ group: this.groupId, topic }, run.length);
+      return true;
+    } catch (err) {
+      this.log.warn({ err: describe(err), size: run.length, topic, partition: run[0].partition }, 'joint batch failed; handling the partition\'s run on its own');
+      return false;
+    }
   }
 
   private async processOne(

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { InternalRoutes } from './internal-route.decorator';
 import type { Response } from 'express';
 import { BaseServiceConfig } from '@crm/config';
 import { KafkaHealthProbe } from '@crm/messaging';
@@ -17,7 +17,7 @@ export type { DependencyCheck } from './database-health.probe';
  *   200 when all hold, 503 otherwise, with the detail of each.
  * - GET /health — the same as /health/ready.
  */
-@ApiExcludeController()
+@InternalRoutes()
 @Public()
 @Controller('health')
 export class HealthController {

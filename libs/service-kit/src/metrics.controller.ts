@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { InternalRoutes } from './internal-route.decorator';
 import { Public } from './public.decorator';
 import { collectDefaultMetrics, register } from 'prom-client';
 
@@ -10,7 +10,7 @@ let defaultsCollected = false;
  * (`process_cpu_seconds_total`, `process_resident_memory_bytes`, `nodejs_heap_size_used_bytes`…, so stock dashboards
  * and alerts work) plus whatever the app and libraries registered, all of ours named `crm_*`.
  */
-@ApiExcludeController()
+@InternalRoutes()
 @Public()
 @Controller()
 export class MetricsController {

@@ -12,8 +12,9 @@ export const INBOUND_CONSUMER_GROUP = 'lead-routing.inbound';
 
 /**
  * channels.inbound.v1 → RouteInboundMessageUseCase. Messages of one chat share a key, hence a partition, and are
- * handled in order; a run of one partition's messages is routed in one transaction (batch form), and if that fails the
- * transport replays the run message by message so only a poison event reaches the DLQ. Offsets are committed after
+ * handled in order; the runs of the partitions of one fetch are routed in one transaction (batch form across
+ * partitions: the use case needs order only within a chat), and if that fails each partition's run is routed on its
+ * own, then message by message, so only a poison event reaches the DLQ. Offsets are committed after
  * the transaction; a Postgres outage pauses the partition (see classifyConsumerError). Batch size, partition
  * concurrency and session timeout come from the config (leadRoutingService.consumerTuning).
  */
@@ -21,7 +22,7 @@ export const INBOUND_CONSUMER_GROUP = 'lead-routing.inbound';
 export class InboundMessageConsumer {
   constructor(private readonly routeInbound: RouteInboundMessageUseCase) {}
 
-  @EventPattern(Topics.ChannelsInbound, consumerPattern({ groupId: INBOUND_CONSUMER_GROUP, dataClass: InboundMessageData, batch: true }))
+  @EventPattern(Topics.ChannelsInbound, consumerPattern({ groupId: INBOUND_CONSUMER_GROUP, dataClass: InboundMessageData, batch: true, batchAcrossPartitions: true }))
   async handle(@Payload() messages: ConsumedMessage<InboundEnvelope>[]): Promise<void> {
     await this.routeInbound.execute(messages.map(toCommand));
   }

@@ -37,6 +37,11 @@ function rowsJson(rows: object[]): string {
 }
 
 /**
+ * The UPDATE … FROM statements read their rows through `(SELECT * FROM jsonb_to_recordset(…) LIMIT <row count>)`: a bare
+ * set-returning function is estimated at 100 rows, so on a small or mid-sized table the planner hash-joins it against a
+ * sequential scan of the whole table (every dialog read for each batch, 1.5 ms instead of 0.9 ms at 5,000 dialogs in
+ * the benchmark); the LIMIT gives it the real count, and an index scan of the primary key.
+ *
  * The dialogs, redeliveries and writes of lead routing, set-based: one statement per table per batch (multi-row INSERT
  * from jsonb_to_recordset / unnest, UPDATE … FROM), never a per-row ORM save(). All run on the caller's transaction.
  * The rules' lookups (identities, phones, usernames, open leads) are @crm/routing-data's PostgresRoutingLookups.
@@ -236,9 +241,10 @@ export class RoutingRepository {
                 edited_at = COALESCE(u.edited_at, m.edited_at),
                 deleted_at = COALESCE(m.deleted_at, u.deleted_at),
                 updated_at = now()
-           FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, edited boolean, text text, attachments jsonb, edited_at timestamptz, deleted_at timestamptz)
+           FROM (SELECT * FROM jsonb_to_recordset($1::jsonb)
+                   AS r(id uuid, edited boolean, text text, attachments jsonb, edited_at timestamptz, deleted_at timestamptz) LIMIT $2) u
           WHERE m.id = u.id AND m.direction = 'in'`,
-        [rowsJson(plan.messageUpdates.map((u) => ({ id: u.id, edited: u.edited, text: u.text, attachments: u.attachments, edited_at: u.editedAt, deleted_at: u.deletedAt })))],
+        [rowsJson(plan.messageUpdates.map((u) => ({ id: u.id, edited: u.edited, text: u.text, attachments: u.attachments, edited_at: u.editedAt, deleted_at: u.deletedAt }))), plan.messageUpdates.length],
       );
     }
     if (plan.dialogUpdates.length > 0) {
@@ -252,8 +258,8 @@ export class RoutingRepository {
                 last_message_at = GREATEST(d.last_message_at, u.last_message_at),
                 unread_count = d.unread_count + u.unread_delta,
                 updated_at = now()
-           FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, client_id uuid, lead_id uuid, conversation_started_at timestamptz,
-                reopened boolean, last_message_at timestamptz, unread_delta integer)
+           FROM (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, client_id uuid, lead_id uuid, conversation_started_at timestamptz,
+                   reopened boolean, last_message_at timestamptz, unread_delta integer) LIMIT $2) u
           WHERE d.id = u.id`,
         [
           rowsJson(
@@ -267,6 +273,7 @@ export class RoutingRepository {
               unread_delta: u.unreadDelta,
             })),
           ),
+          plan.dialogUpdates.length,
         ],
       );
     }

@@ -35,6 +35,12 @@ export interface ConsumerPatternOptions<T = unknown> extends ConsumerTuning {
    * array), so only the poison message reaches the DLQ. Otherwise the handler gets one decoded value.
    */
   batch?: boolean;
+  /**
+   * With `batch`: the handler may get the runs of several partitions at once (those kafkajs hands over together), so
+   * one call — one transaction — covers a whole fetch; order holds within each partition, none across them. See
+   * ConsumerRunnerOptions.batchAcrossPartitions.
+   */
+  batchAcrossPartitions?: boolean;
   /** Where a new group starts: earliest (default) or latest. */
   fromBeginning?: boolean;
   /**

@@ -31,7 +31,7 @@ interface Registration {
 }
 
 /** Group-level settings every handler of one group must agree on. */
-const GROUP_SETTINGS = ['batch', 'fromBeginning', 'perInstance'] as const;
+const GROUP_SETTINGS = ['batch', 'batchAcrossPartitions', 'fromBeginning', 'perInstance'] as const;
 
 /**
  * A Nest microservice transport (`app.connectMicroservice({ strategy })`) over our ConsumerRunner, so a consumer is
@@ -133,7 +133,7 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
       fromBeginning: first.fromBeginning ?? true,
       decode: (raw, message, topic) => decodeFor(of(topic).options, raw, message),
       handle: (message) => this.invoke(of(message.topic), [message]),
-      ...(first.batch ? { handleBatch: (messages: ConsumedMessage<unknown>[]) => this.invoke(of(messages[0].topic), messages) } : {}),
+      ...(first.batch ? { handleBatch: (messages: ConsumedMessage<unknown>[]) => this.invoke(of(messages[0].topic), messages), batchAcrossPartitions: first.batchAcrossPartitions ?? false } : {}),
     };
     return new ConsumerRunner(this.options.connection, withServiceDefaults(runnerOptions, this.options), this.options.producer);
   }

@@ -99,6 +99,11 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
     'java',
     [
       `-Xmx${options.heap ?? '768m'}`, '-Xms256m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headless=true',
+      // The client (C1) compiler only. This broker lives for one test run, dev session or benchmark: with C2 as well
+      // the JVM spends its first minutes compiling (C2 compiler threads at 28 % of a core during npm run bench:vk, more
+      // than the broker's request handling at 17 %), CPU a long-running broker has long paid and that the 2-core
+      // machine takes from the services measured next to it. C1 code handles the same requests at 21 %.
+      '-XX:TieredStopAtLevel=1',
       `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`,
       `-Dkafka.logs.dir=${dir}`,
       '-cp', classpath, 'kafka.Kafka', join(dir, 'server.properties'),
