@@ -6,6 +6,9 @@ import {
   type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
+import { installValidationMetadataCache } from './validation-metadata-cache';
+
+installValidationMetadataCache();
 
 // Custom class-validator decorators shared by the contract classes.
 

@@ -1,5 +1,6 @@
-import { CompressionTypes, IHeaders, Partitioners, Producer, TopicMessages } from 'kafkajs';
+import { CompressionTypes, IHeaders, Producer, TopicMessages } from 'kafkajs';
 import { KafkaConnection } from './kafka-connection';
+import { Murmur2Partitioner } from './murmur2-partitioner';
 
 export interface OutgoingMessage {
   key: string | null;
@@ -64,8 +65,9 @@ export class EventProducer {
       maxInFlightRequests: 1,
       retry: { retries: this.options.retries ?? DEFAULT_PRODUCE_RETRIES },
       allowAutoTopicCreation: false,
-      // Java-compatible murmur2 partitioning: a key lands on the same partition as with any other Kafka client.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      // Java-compatible murmur2 partitioning (kafkajs' rule, without its Long arithmetic): a key lands on the same
+      // partition as with any other Kafka client.
+      createPartitioner: Murmur2Partitioner,
     });
     producer.on('producer.disconnect', () => {
       if (producer === this.producer) this.connected = false;
