@@ -64,19 +64,29 @@ export async function waitHealthy(url: string, child: ChildProcess): Promise<voi
   }, 120_000, `${url} healthy`);
 }
 
-/** Samples VmRSS of a process every 200 ms (Linux /proc). */
+/** One field of /proc/<pid>/status in bytes (VmRSS, RssAnon…); 0 when the process is gone. */
+function statusBytes(pid: number, field: string): number {
+  try {
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Samples VmRSS of a process every 200 ms (Linux /proc), and RssAnon — its private memory (heap, buffers), without the
+ * file pages it maps (the node binary's code, ≈55 MB, shared with every node process on the machine).
+ */
 export function rssSampler(pid: number) {
-  const read = () => {
-    try {
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      return match ? Number(match[1]) * 1024 : 0;
-    } catch {
-      return 0;
-    }
-  };
+  const read = () => statusBytes(pid, 'VmRSS');
   let peak = read();
-  const timer = setInterval(() => (peak = Math.max(peak, read())), 200);
-  return { current: read, peak: () => Math.max(peak, read()), stop: () => clearInterval(timer) };
+  let peakAnon = statusBytes(pid, 'RssAnon');
+  const timer = setInterval(() => {
+    peak = Math.max(peak, read());
+    peakAnon = Math.max(peakAnon, statusBytes(pid, 'RssAnon'));
+  }, 200);
+  return { current: read, peak: () => Math.max(peak, read()), peakAnon: () => Math.max(peakAnon, statusBytes(pid, 'RssAnon')), stop: () => clearInterval(timer) };
 }
 
 /** utime + stime of a process in seconds (Linux /proc; 100 clock ticks a second). */

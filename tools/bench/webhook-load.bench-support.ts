@@ -177,7 +177,7 @@ async function load(spec: WebhookBenchSpec, platform: WebhookBenchPlatform, stac
   return {
     posts,
     serverSide: diffHistogram(await routeHistogram(metricsUrl, route), await before),
-    rssMb: { idle: mb(idleRss), peak: mb(rss.peak()), end: mb(rss.current()) },
+    rssMb: { idle: mb(idleRss), peak: mb(rss.peak()), end: mb(rss.current()), peakPrivate: mb(rss.peakAnon()) },
     cpu: {
       connectorPercentOfCore: percentOfCore(pids.connector, cpuStart.connector),
       leadRoutingPercentOfCore: percentOfCore(pids.routing, cpuStart.routing),
@@ -199,7 +199,7 @@ async function report(
     kit: ConnectorTestKit;
     posts: Post[];
     serverSide: ReturnType<typeof diffHistogram>;
-    rssMb: { idle: number; peak: number; end: number };
+    rssMb: { idle: number; peak: number; end: number; peakPrivate: number };
     cpu: Record<string, number>;
     routingTransactions: { count: number; meanEvents: number };
   },
@@ -241,7 +241,7 @@ async function report(
   say(`client-side answer (through the public origin)   p50 ${result.clientAnswerMs.p50} ms   p99 ${result.clientAnswerMs.p99} ms   max ${result.clientAnswerMs.max} ms`);
   say(`webhook → stored in Postgres by lead-routing     p50 ${result.webhookToStoredMs.p50} ms   p99 ${result.webhookToStoredMs.p99} ms   (${toDb.length} messages)`);
   say(`records on channels.inbound.v1: ${onKafka} (accepted ${accepted}, warm-up included)`);
-  say(`connector RSS     idle ${r.rssMb.idle} MB   peak ${r.rssMb.peak} MB   end ${r.rssMb.end} MB`);
+  say(`connector RSS     idle ${r.rssMb.idle} MB   peak ${r.rssMb.peak} MB   end ${r.rssMb.end} MB   (peak private ${r.rssMb.peakPrivate} MB; the rest is mapped files, mostly the node binary)`);
   say(`CPU               connector ${r.cpu.connectorPercentOfCore}% of a core, lead-routing ${r.cpu.leadRoutingPercentOfCore}%, public origin ${r.cpu.publicOriginPercentOfCore}%; machine ${r.cpu.machineBusyPercent}% busy`);
   say(`lead-routing      ${r.routingTransactions.count} transactions, ${r.routingTransactions.meanEvents} events each on average`);
   const p99Bound = typeof s.p99Bound === 'number' ? s.p99Bound : Infinity;
