@@ -68,6 +68,27 @@ describe('instance coordination in Postgres: leases and the shared send budget (
       expect(await budget.reserve(randomUUID())).toBe(0);
     });
 
+    it('a caller whose transaction began before another`s send is timed when it reserves, not when its transaction began', async () => {
+      // A caller that waited on the row lock runs in a transaction older than the send it waited for; timed by that
+      // transaction's start it would land "in the past" and be told to wait for a slot that is already free.
+      const limits = { channelPerSecond: 2, channelBurst: 2 };
+      const channel = randomUUID();
+      const late = other.createQueryRunner();
+      await late.connect();
+      try {
+        await late.startTransaction();
+        await late.query('SELECT 1');
+        await new Promise((r) => setTimeout(r, 300));
+        expect(await budgets.budgetFor('test', limits).reserve(channel)).toBe(0);
+        const inOldTransaction = new SharedSendBudgetRepository({ query: (sql: string, params?: unknown[]) => late.query(sql, params) } as unknown as DataSource);
+        expect(await inOldTransaction.budgetFor('test', limits).reserve(channel)).toBe(0); // the burst's second send
+        await late.commitTransaction();
+      } finally {
+        if (late.isTransactionActive) await late.rollbackTransaction();
+        await late.release();
+      }
+    });
+
     it('refills at the rate: after idling a full burst is available again', async () => {
       const budget = budgets.budgetFor('test', { channelPerSecond: 20, channelBurst: 2 });
       const channel = randomUUID();
