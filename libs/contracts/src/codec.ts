@@ -14,6 +14,7 @@ import {
 } from './registry';
 import { CHANNEL_CONFIG_TYPE, type ChannelConfigData } from './payloads/channel-config';
 import { isPlainJsonObject } from './validation';
+import { passesClassValidation, passesClassValidationAsPlain } from './validation-fast-path';
 
 /**
  * Options used for every contract class: unknown properties of our own classes are errors. Free-form objects
@@ -69,6 +70,7 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = '', 
 
 function validateInstance(instance: object, prefix: string, options: DecodeOptions = {}): ContractViolationDetail[] {
   const validatorOptions = options.unknownFields === 'strip' ? TOLERANT_VALIDATOR_OPTIONS : CONTRACT_VALIDATOR_OPTIONS;
+  if (passesClassValidation(instance, validatorOptions)) return [];
   return flattenValidationErrors(validateSync(instance, validatorOptions), prefix);
 }
 
@@ -216,6 +218,23 @@ function decodeParsed<T extends object>(parsed: unknown, dataClass: DataClass<T>
 }
 
 /**
+ * True when decodeParsed(parsed, dataClass) would return, found without making class instances
+ * (passesClassValidationAsPlain): what a producer needs, since it discards the decoded envelope. False means "not
+ * known": decodeParsed then decides, and its errors are the ones reported.
+ */
+function isKnownValidAsPlain(parsed: unknown, dataClass: DataClass | null): boolean {
+  if (!isPlainJsonObject(parsed)) return false;
+  const eventType = typeOf(parsed);
+  if (dataClass && eventType !== undefined && isKnownEventType(eventType) && EVENT_DATA_CLASSES[eventType] !== dataClass) return false;
+  if (dataClass && !isPlainJsonObject(parsed.data)) return false;
+  return (
+    passesClassValidationAsPlain(EventEnvelope, parsed, CONTRACT_VALIDATOR_OPTIONS) &&
+    (!dataClass || passesClassValidationAsPlain(dataClass, parsed.data as object, CONTRACT_VALIDATOR_OPTIONS)) &&
+    envelopeInvariants(parsed as unknown as EventEnvelope<unknown>).length === 0
+  );
+}
+
+/**
  * Decodes and validates a Kafka value as an envelope whose `data` is a `dataClass`.
  * Throws ContractViolationError: EMPTY_VALUE (null/empty — e.g. a config tombstone), INVALID_JSON,
  * SCHEMA_INVALID (with every failed rule in `details`). Returns class instances (envelope and data).
@@ -271,7 +290,7 @@ export function encodeEnvelope(envelope: EventEnvelope<unknown>, options: Encode
     const type = typeOf(parsed);
     const dataClass = options.dataClass ?? (isKnownEventType(type) ? EVENT_DATA_CLASSES[type] : undefined);
     // Without a class (unregistered type): the envelope is validated and data must be an object.
-    decodeParsed(parsed, (dataClass as DataClass | undefined) ?? null);
+    if (!isKnownValidAsPlain(parsed, (dataClass as DataClass | undefined) ?? null)) decodeParsed(parsed, (dataClass as DataClass | undefined) ?? null);
   }
   return Buffer.from(json, 'utf8');
 }

@@ -31,7 +31,9 @@ export function installValidationMetadataCache(): void {
     add(metadata);
   };
   storage.getTargetValidationMetadatas = (target, targetSchema, always, strictGroups, groups) => {
-    const key = `${targetSchema ?? ''}\u0000${always}\u0000${strictGroups}\u0000${groups ? JSON.stringify(groups) : ''}`;
+    // The usual call (no groups, no always/strictGroups) is keyed by the schema name alone: no key built per lookup.
+    const plain = !always && !strictGroups && !groups;
+    const key = plain ? (targetSchema ?? '') : `\u0001${targetSchema ?? ''}\u0000${always}\u0000${strictGroups}\u0000${groups ? JSON.stringify(groups) : ''}`;
     let byArgs = resolved.get(target);
     if (!byArgs) resolved.set(target, (byArgs = new Map()));
     let metadata = byArgs.get(key);
