@@ -1,7 +1,7 @@
 // The public origin (tools/dev-stack/gateway.ts) as a process of its own, as nginx is in docker-compose — so a
 // benchmark's load generator does not share an event loop with the proxy it measures.
 // Env: PORT (listen port), ROUTES ("prefix=target,prefix=target").
-import { createGateway } from '../dev-stack/gateway';
+import { createGateway, listenGateway } from '../dev-stack/gateway';
 
 const routes = (process.env.ROUTES ?? '')
   .split(',')
@@ -11,5 +11,5 @@ const routes = (process.env.ROUTES ?? '')
     return { prefix, target };
   });
 const gateway = createGateway(routes);
-gateway.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => process.stdout.write(`public origin listening on ${JSON.stringify(gateway.address())}\n`));
+void listenGateway(gateway, Number(process.env.PORT ?? 0), '127.0.0.1').then(() => process.stdout.write(`public origin listening on ${JSON.stringify(gateway.address())}\n`));
 process.once('SIGTERM', () => gateway.close(() => process.exit(0)));

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { freePort, repoRoot } from '@crm/testing';
 import { loadServices, nodeOptionsEnv, type ServiceEntry } from '../deploy/service-catalog';
-import { createGateway } from '../dev-stack/gateway';
+import { createGateway, listenGateway } from '../dev-stack/gateway';
 
 export type ServiceRunner = 'dist' | 'ts';
 
@@ -66,7 +66,7 @@ export class ChaosStack {
     const routes = [...this.services.values()].flatMap((s) => s.entry.routes.map((prefix) => ({ prefix, target: `http://127.0.0.1:${s.port}` })));
     this.gateway = createGateway(routes);
     const port = await freePort();
-    await new Promise<void>((resolve) => this.gateway!.listen(port, '127.0.0.1', () => resolve()));
+    await listenGateway(this.gateway, port, '127.0.0.1');
     this.publicUrl = `http://127.0.0.1:${port}`;
   }
 

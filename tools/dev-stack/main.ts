@@ -13,7 +13,7 @@ import { describeKafkaSecurity, kafkaConnectionFromConfig, prepareTopics } from 
 import { ensureDatabase, runMigrations } from '@crm/persistence';
 import { cacheDir, provisionInfrastructure, redactUrl, repoRoot, withDatabase } from '@crm/testing';
 import { loadDevSecrets } from './dev-secrets';
-import { createGateway } from './gateway';
+import { createGateway, listenGateway } from './gateway';
 import { formatLogLine } from './log-line.formatter';
 import { ServiceSupervisor } from './service-supervisor';
 import { nodeOptionsEnv } from '../deploy/service-catalog';
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     gateway = createGateway(
       SERVICES.flatMap((s) => s.routes.map((prefix) => ({ prefix, target: `http://127.0.0.1:${s.port}` }))),
     );
-    await new Promise<void>((r, reject) => gateway!.once('error', reject).listen(publicPort, '0.0.0.0', () => r()));
+    await listenGateway(gateway, publicPort, '0.0.0.0');
 
     await Promise.all(SERVICES.map((s) => waitHealthy(s.name, `http://127.0.0.1:${s.port}/health`, 120_000)));
     const token = sign({ sub: DEMO_ADMIN_USER_ID, accountId: DEMO_ACCOUNT_ID, role: 'admin' }, secrets.AUTH_JWT_SECRET, {

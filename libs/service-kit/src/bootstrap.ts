@@ -15,6 +15,14 @@ import { ServiceReadiness } from './readiness';
 import { connectConsumerTransport } from './transport/connect-consumer-transport';
 import type { ConsumerTuning } from './transport/consumer-pattern';
 
+/**
+ * The listen queue of every service. Node's default (511) overflows when the event loop stalls for a moment under a
+ * burst of new connections — a platform re-delivering a backlog, or the proxy opening upstream connections after a
+ * pause: the kernel then drops handshakes and the clients re-send them after 1 s, then 3 s, so webhooks are answered
+ * seconds late (Avito gives up after 2 s). The kernel caps it at net.core.somaxconn (4096 by default).
+ */
+export const HTTP_LISTEN_BACKLOG = 4096;
+
 export interface ServiceDefinition<C extends BaseServiceConfig> {
   /** Service name as in DESIGN §2 (e.g. "api"). */
   service: string;
@@ -77,7 +85,8 @@ export async function startService<C extends BaseServiceConfig>(
   // webhooks as soon as its registry is loaded, while a consumer group may wait for a killed predecessor's session
   // to expire (up to its session timeout). Readiness stays red until every consumer runs.
   await app.init();
-  await app.listen(config.PORT, '0.0.0.0');
+  // Nest hands the arguments after the port to http.Server#listen: (host, backlog).
+  await (app as unknown as { listen: (port: number, host: string, backlog: number) => Promise<unknown> }).listen(config.PORT, '0.0.0.0', HTTP_LISTEN_BACKLOG);
   try {
     await consumers.start();
   } catch (err) {

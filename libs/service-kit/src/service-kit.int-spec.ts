@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createTestDatabase, TestDatabase } from '@crm/persistence';
-import { captureLogs, repoRoot, testBrokers, uniqueTopicPrefix } from '@crm/testing';
+import { blockEventLoop, captureLogs, connectBurst, repoRoot, testBrokers, uniqueTopicPrefix } from '@crm/testing';
 import { apiService } from '../../../apps/api/src/api.service-definition';
 import { leadRoutingService } from '../../../apps/lead-routing/src/lead-routing.service-definition';
-import { startService } from './bootstrap';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HTTP_LISTEN_BACKLOG, startService } from './bootstrap';
 
 
 describe('a service booted on real Postgres and Kafka', () => {
@@ -51,6 +54,33 @@ describe('a service booted on real Postgres and Kafka', () => {
     expect(messages.indexOf('shutting down: HTTP, consumers, Kafka, database')).toBeLessThan(messages.indexOf('infrastructure closed'));
     expect(messages[messages.length - 1]).toBe('stopped');
     await expect(fetch(`${service.url}/health`)).rejects.toThrow();
+  });
+
+  // More connections than Node's default listen queue (511) but fewer than the kernel's cap on ours.
+  const somaxconn = (() => {
+    try {
+      return Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+    } catch {
+      return 0;
+    }
+  })();
+  const burst = Math.min(somaxconn, HTTP_LISTEN_BACKLOG) - 200;
+  (burst > 800 ? it : it.skip)('takes a burst of new connections while its event loop stalls, without a handshake re-sent a second later', async () => {
+    const service = await startService(leadRoutingService, { env, logDestination: captureLogs().destination, handleSignals: false });
+    const plain = createServer(() => undefined);
+    try {
+      const port = Number(new URL(service.url).port);
+      const served = await connectBurst(port, burst, () => blockEventLoop(700));
+      expect(served).toEqual({ slowestMs: expect.any(Number), failed: 0 });
+      expect(served.slowestMs).toBeLessThan(1000);
+      // The same burst at a server with Node's default queue: handshakes dropped and re-sent after 1 s.
+      await new Promise<void>((r) => plain.listen(0, '127.0.0.1', () => r()));
+      const dropped = await connectBurst((plain.address() as AddressInfo).port, burst, () => blockEventLoop(700));
+      expect(dropped.slowestMs).toBeGreaterThanOrEqual(900);
+    } finally {
+      plain.close();
+      await service.close();
+    }
   });
 
   it('answers /health with 503 naming the dependency when Postgres goes away', async () => {
