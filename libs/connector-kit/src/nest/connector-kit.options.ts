@@ -12,7 +12,7 @@ export interface ConnectorKitSettings {
   secretsKey: SecretKeyring | string;
   /** A webhook whose records Kafka has not acknowledged within this time is answered 503 (default 5000). */
   produceTimeoutMs?: number;
-  /** Records of concurrent webhook calls are gathered this long and produced together (default 2; 0 = next tick). */
+  /** Records of concurrent webhook calls are gathered this long and produced together (default 5; 0 = next tick). */
   produceLingerMs?: number;
   /** How long a send is retried while the platform is unreachable (default 60000). */
   sendRetryWindowMs?: number;
