@@ -1,7 +1,7 @@
 export { provisionInfrastructure, postgresReachable, redactUrl, withDatabase, DEFAULT_LOCAL_POSTGRES, type Infrastructure } from './infra/provision';
 export { startLocalKafka, ensureKafkaJars, pinnedKafkaVersion, cacheDir, type LocalKafka } from './infra/local-kafka';
 export { freePort, portOpen, waitForPort } from './infra/net';
-export { blockEventLoop, connectBurst, type ConnectBurstResult } from './net/connect-burst';
+export { blockEventLoop, burstBeyondDefaultBacklog, connectBurst, type ConnectBurstResult } from './net/connect-burst';
 export { selfSignedCertificate, type KafkaSaslUser, type SecureListener, type SecureListenerOptions, type SelfSignedCertificate } from './infra/kafka-secure-listener';
 export { startKafkaFaultProxy, type KafkaFaultMode, type KafkaFaultProxy } from './infra/kafka-fault-proxy';
 export { startThrowawayPostgres, type ThrowawayPostgres, type ThrowawayPostgresOptions } from './infra/throwaway-postgres';

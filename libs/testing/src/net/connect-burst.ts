@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 // Runs in a child process, so the connections are attempted while the listening process's event loop is blocked.
 const BURST_SCRIPT = `
@@ -57,4 +58,19 @@ export function connectBurst(port: number, count: number, whileConnecting: () =>
 /** Blocks this thread's event loop for `ms` (nothing is accepted, read or written meanwhile). */
 export function blockEventLoop(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * How many simultaneous connections overflow Node's default listen queue (511) but fit one of `backlog` as the kernel
+ * caps it (net.core.somaxconn); 0 when this machine cannot tell the two apart (a small somaxconn, or no /proc).
+ */
+export function burstBeyondDefaultBacklog(backlog: number): number {
+  let somaxconn: number;
+  try {
+    somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+  } catch {
+    return 0;
+  }
+  const burst = Math.min(somaxconn, backlog) - 200;
+  return burst > 800 ? burst : 0;
 }
