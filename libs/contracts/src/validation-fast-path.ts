@@ -153,8 +153,9 @@ export function passesClassValidation(object: object, options: Readonly<Validato
  * needs to know that its record is valid. Each object is judged with the class plainToInstance would have made of it
  * (the root's `cls`, a property's @Type), which holds while plainToInstance copies the object's keys unchanged (see
  * plainMirrorsInstance) and the rules of a @Type property do not look at prototypes (PROTOTYPE_BLIND_RULES); anything
- * else answers false and the caller takes the instance path. Plain values only (JSON.parse output); in strip mode the
- * unknown keys are deleted from `plain` itself.
+ * else answers false and the caller takes the instance path. A @ValidateIf condition is taken to read values, not
+ * prototypes (those of the contracts do; validation-fast-path.spec.ts checks every contract class against
+ * validateSync). Plain values only (JSON.parse output); in strip mode the unknown keys are deleted from `plain` itself.
  */
 export function passesClassValidationAsPlain(cls: ClassRef, plain: object, options: Readonly<ValidatorOptions>): boolean {
   try {
