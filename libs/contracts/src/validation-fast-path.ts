@@ -186,15 +186,14 @@ class FastValidation {
     const plan = planOf(this.storage.groupByPropertyName(metadatas), cls);
     const keys = Object.keys(object);
     if (this.plain) this.expectMirrored(object, keys, cls, plan);
-    let valid = true;
-    if (this.options.whitelist) valid = this.whitelist(object, keys, plan.allowed);
+    // The first failure ends it: the caller's validateSync then reports (and, in strip mode, strips) everything.
+    if (this.options.whitelist && !this.whitelist(object, keys, plan.allowed)) return false;
     for (const property of plan.properties) {
       const value = (object as Record<string, unknown>)[property.name];
       if (value instanceof Promise && property.awaitsPromise) throw new Undecided();
-      // Every property is checked even after a failure: in strip mode each nested object must lose what it would.
-      if (!this.property(object, value, property, this.plain ? this.elementClassOf(property) : undefined)) valid = false;
+      if (!this.property(object, value, property, this.plain ? this.elementClassOf(property) : undefined)) return false;
     }
-    return valid;
+    return true;
   }
 
   /** A plain object stands for an instance of `cls` only when plainToInstance would copy it key for key. */
@@ -212,6 +211,7 @@ class FastValidation {
     if (!property.prototypeBlind) throw new Undecided();
     return property.typed();
   }
+
   private whitelist(object: object, keys: string[], allowed: ReadonlySet<string>): boolean {
     for (const key of keys) {
       if (allowed.has(key)) continue;
@@ -233,8 +233,7 @@ class FastValidation {
     if (value === undefined && skipUndefinedProperties === true) return true;
     if (value === null && skipNullProperties === true) return true;
     if ((value === null || value === undefined) && skipMissingProperties === true) return true;
-    const custom = this.custom(object, value, plan.custom);
-    return this.nested(value, plan, elementClass) && custom;
+    return this.custom(object, value, plan.custom) && this.nested(value, plan, elementClass);
   }
 
   /** ValidationExecutor.customValidations */
@@ -270,21 +269,20 @@ class FastValidation {
   /** ValidationExecutor.nestedValidations */
   private nested(value: unknown, plan: ItemPlan, elementClass: ClassRef | undefined): boolean {
     if (value === undefined) return true;
-    let valid = true;
     for (const metadata of plan.nested) {
       if (metadata.type !== ValidationTypes.NESTED_VALIDATION && metadata.type !== ValidationTypes.PROMISE_VALIDATION) continue;
       if (isCollection(value)) {
         const items = value instanceof Set ? Array.from(value) : value instanceof Map ? Array.from(value.values()) : value;
-        for (const item of items) if (!this.property(value, item, plan.items, elementClass)) valid = false;
+        for (const item of items) if (!this.property(value, item, plan.items, elementClass)) return false;
       } else if (value instanceof Object) {
         const targetSchema = typeof metadata.target === 'string' ? metadata.target : metadata.target.name;
         // An instance is judged as its class; a plain value as what plainToInstance makes of it.
         const cls = this.plain ? (elementClass ?? value.constructor) : value.constructor;
-        if (!this.object(value, targetSchema, cls)) valid = false;
+        if (!this.object(value, targetSchema, cls)) return false;
       } else {
-        valid = false;
+        return false;
       }
     }
-    return valid;
+    return true;
   }
 }
