@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { blockEventLoop, burstBeyondDefaultBacklog, connectBurst } from '@crm/testing';
-import { createGateway, LISTEN_BACKLOG, listenGateway } from './gateway';
+import { HTTP_LISTEN_BACKLOG } from '../../libs/service-kit/src/listen-backlog';
+import { createGateway, listenGateway } from './gateway';
 
-const burst = burstBeyondDefaultBacklog(LISTEN_BACKLOG);
+const burst = burstBeyondDefaultBacklog(HTTP_LISTEN_BACKLOG);
 
 describe('the public origin (gateway)', () => {
   (burst > 0 ? it : it.skip)('queues a burst of new connections while its event loop stalls: no handshake is dropped and re-sent', async () => {

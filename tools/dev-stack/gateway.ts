@@ -1,20 +1,13 @@
 import { Agent, createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
+import { HTTP_LISTEN_BACKLOG } from '../../libs/service-kit/src/listen-backlog';
 
-/**
- * Listen queue of the public origin, as nginx's `listen … backlog=` in deploy/proxy/nginx.conf and the services'
- * (service-kit bootstrap). Node's default, 511, overflows when the event loop stalls for a moment under a burst of new
- * connections: the kernel then drops the handshakes and the clients re-send them after 1 s, then 3 s — a webhook
- * answered seconds late (Avito gives up after 2 s). The kernel caps it at net.core.somaxconn (4096 by default).
- */
-export const LISTEN_BACKLOG = 4096;
-
-/** Starts the gateway on host:port with LISTEN_BACKLOG; rejects on a listen error (port taken). */
+/** Starts the gateway on host:port with the services' listen queue (HTTP_LISTEN_BACKLOG); rejects on a listen error. */
 export function listenGateway(server: Server, port: number, host: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, LISTEN_BACKLOG, () => {
+    server.listen(port, host, HTTP_LISTEN_BACKLOG, () => {
       server.removeListener('error', reject);
       resolve();
     });

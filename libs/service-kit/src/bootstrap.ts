@@ -8,20 +8,13 @@ import type { Logger } from 'pino';
 import { BaseServiceConfig, ConfigValidationError, loadConfig } from '@crm/config';
 import { createLogger, PinoNestLogger } from './logger';
 import { httpMetricsMiddleware } from './http-metrics.middleware';
+import { HTTP_LISTEN_BACKLOG } from './listen-backlog';
 import { bodyErrorMiddleware } from './body-error.middleware';
 import { jsonDepthMiddleware } from './json-depth.middleware';
 import { requestContextMiddleware, requestIdMiddleware } from './request-context';
 import { ServiceReadiness } from './readiness';
 import { connectConsumerTransport } from './transport/connect-consumer-transport';
 import type { ConsumerTuning } from './transport/consumer-pattern';
-
-/**
- * The listen queue of every service. Node's default (511) overflows when the event loop stalls for a moment under a
- * burst of new connections — a platform re-delivering a backlog, or the proxy opening upstream connections after a
- * pause: the kernel then drops handshakes and the clients re-send them after 1 s, then 3 s, so webhooks are answered
- * seconds late (Avito gives up after 2 s). The kernel caps it at net.core.somaxconn (4096 by default).
- */
-export const HTTP_LISTEN_BACKLOG = 4096;
 
 export interface ServiceDefinition<C extends BaseServiceConfig> {
   /** Service name as in DESIGN §2 (e.g. "api"). */

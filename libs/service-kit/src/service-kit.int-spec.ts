@@ -6,7 +6,8 @@ import { apiService } from '../../../apps/api/src/api.service-definition';
 import { leadRoutingService } from '../../../apps/lead-routing/src/lead-routing.service-definition';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HTTP_LISTEN_BACKLOG, startService } from './bootstrap';
+import { startService } from './bootstrap';
+import { HTTP_LISTEN_BACKLOG } from './listen-backlog';
 
 
 describe('a service booted on real Postgres and Kafka', () => {
