@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { declaredVariables, requiredVariables } from '@crm/config';
 import type { ServiceDefinition } from '@crm/service-kit';
 import { pinnedKafkaVersion } from '@crm/testing';
-import { GENERATED_BEGIN, GENERATED_END, loadDefinitions, renderComposeServices, renderNginxLocations, replaceGenerated } from '../tools/deploy/deploy-files';
+import { GENERATED_BEGIN, GENERATED_END, loadDefinitions, renderComposeServices, renderNginxLocations, renderNginxUpstreams, replaceGenerated, UPSTREAMS_BEGIN, UPSTREAMS_END } from '../tools/deploy/deploy-files';
 import { loadServices } from '../tools/deploy/service-catalog';
 
 type AnyDefinition = ServiceDefinition<any>;
@@ -309,8 +309,10 @@ export function parseNginx(text: string): NginxDirective[] {
 /** What nginx would do with a request for `uri` on the server listening on `port`. */
 export interface NginxRoute {
   location?: string;
-  /** host:port after resolving `set $var` (undefined when the location does not proxy). */
+  /** host:port after resolving `set $var` or the upstream group (undefined when the location does not proxy). */
   upstream?: string;
+  /** The directives of the upstream group proxy_pass names, if it names one. */
+  group?: NginxDirective[];
   /** Effective value of a directive (the innermost level that sets it). */
   effective(name: string): string[] | undefined;
   /** Effective proxy_set_header map (nginx: only the innermost level that has any proxy_set_header counts). */
@@ -346,15 +348,21 @@ export function routeNginx(conf: NginxDirective[], port: number, uri: string): N
     }
   }
   let upstream: string | undefined;
+  let group: NginxDirective[] | undefined;
   const proxyPass = effective('proxy_pass')?.[0];
   if (proxyPass && location?.block?.some((d) => d.name === 'proxy_pass')) {
-    upstream = proxyPass.replace(/^https?:\/\//, '').replace(/\$\{?(\w+)\}?/g, (_m, v: string) => {
-      const set = levels.flatMap((l) => l.filter((d) => d.name === 'set' && d.args[0] === `$${v}`)).pop();
-      return set?.args[1] ?? `$${v}`;
-    });
-    upstream = upstream.replace(/\/.*$/, '');
+    const target = proxyPass
+      .replace(/^https?:\/\//, '')
+      .replace(/\$\{?(\w+)\}?/g, (_m, v: string) => {
+        const set = levels.flatMap((l) => l.filter((d) => d.name === 'set' && d.args[0] === `$${v}`)).pop();
+        return set?.args[1] ?? `$${v}`;
+      })
+      .replace(/\/.*$/, '');
+    // An upstream group of that name (nginx looks for one before treating the name as a host).
+    group = http.find((d) => d.name === 'upstream' && d.args[0] === target)?.block;
+    upstream = group ? group.find((d) => d.name === 'server')?.args[0] : target;
   }
-  return { location: location ? location.args.join(' ') : undefined, upstream, effective, headers };
+  return { location: location ? location.args.join(' ') : undefined, upstream, group, effective, headers };
 }
 
 /** Problems of the proxy configuration against DESIGN §2 and the compose services' ports; [] when it routes right. */
@@ -407,7 +415,23 @@ export function checkProxy(nginxText: string, doc: Json): string[] {
     for (const header of ['host', 'x-forwarded-for', 'x-forwarded-proto']) {
       if (!route.headers[header]) problems.push(`nginx.conf: ${prefix} does not set ${header}`);
     }
+    if (route.upstream) problems.push(...connectionReuseProblems(prefix, route));
   }
+  return problems;
+}
+
+/**
+ * A route keeps its connections to the app open between requests: an upstream group with `keepalive` (a proxy_pass
+ * to a variable or a host opens a new one per request), HTTP/1.1 and no `Connection: close` sent to the app — and
+ * the group's name looked up again while nginx runs (`zone` + `resolve`), so a recreated container is found.
+ */
+function connectionReuseProblems(prefix: string, route: NginxRoute): string[] {
+  if (!route.group) return [`nginx.conf: ${prefix} proxies to ${route.effective('proxy_pass')?.[0] ?? 'nothing'}, not to an upstream group with keepalive (a new connection to the app per request)`];
+  const problems: string[] = [];
+  if (!route.group.some((d) => d.name === 'keepalive' && Number(d.args[0]) > 0)) problems.push(`nginx.conf: ${prefix} upstream group has no keepalive (a new connection to the app per request)`);
+  if (!route.group.some((d) => d.name === 'zone') || !route.group.some((d) => d.name === 'server' && d.args.includes('resolve'))) problems.push(`nginx.conf: ${prefix} upstream group is not re-resolved at run time (zone + server … resolve)`);
+  if (route.effective('proxy_http_version')?.[0] !== '1.1') problems.push(`nginx.conf: ${prefix} needs proxy_http_version 1.1 to keep connections to the app`);
+  if (!['', '$connection_upgrade'].includes(route.headers.connection ?? 'close')) problems.push(`nginx.conf: ${prefix} sends Connection: ${route.headers.connection ?? 'close'} to the app, which closes the connection after each request`);
   return problems;
 }
 
@@ -576,13 +600,13 @@ describe('deploy/proxy/nginx.conf', () => {
   it('passes paths through unchanged (proxy_pass without a URI part)', () => {
     for (const { prefix } of PUBLIC_ROUTES) {
       const pass = routeNginx(conf, PROXY_PORT, `${prefix}x`)?.effective('proxy_pass')?.[0] ?? '';
-      expect(pass).toMatch(/^http:\/\/\$\w+$/);
+      expect(pass).toMatch(/^http:\/\/\w+$/);
     }
   });
 
   describe('checkProxy reports exactly the problem planted in a copy', () => {
     it('a prefix routed to the wrong app', () => {
-      const bad = text.replace('set $upstream_connector_widget connector-widget:3105;', 'set $upstream_connector_widget connector-vk:3103;');
+      const bad = text.replace('server connector-widget:3105 resolve;', 'server connector-vk:3103 resolve;');
       expect(checkProxy(bad, doc)).toEqual([
         'nginx.conf: /widget/ goes to connector-vk:3103, expected connector-widget:3105',
         'nginx.conf: /widget/x/y goes to connector-vk:3103, expected connector-widget:3105',
@@ -596,7 +620,7 @@ describe('deploy/proxy/nginx.conf', () => {
     });
 
     it('a location that sets its own headers and so loses the WebSocket upgrade', () => {
-      const bad = text.replace('set $upstream_connector_widget connector-widget:3105;', 'set $upstream_connector_widget connector-widget:3105;\n proxy_set_header Host $host;');
+      const bad = text.replace('proxy_pass http://connector_widget;', 'proxy_pass http://connector_widget;\n proxy_set_header Host $host;');
       expect(checkProxy(bad, doc)).toEqual(
         expect.arrayContaining(['nginx.conf: /widget/ws does not forward the Upgrade header', 'nginx.conf: /widget/ does not set x-forwarded-for']),
       );
@@ -608,6 +632,24 @@ describe('deploy/proxy/nginx.conf', () => {
         'nginx.conf: /webhooks/vk/ goes to no upstream, expected connector-vk:3103',
         'nginx.conf: /webhooks/vk/x/y goes to no upstream, expected connector-vk:3103',
       ]);
+    });
+
+    it('a route proxied to a variable: the per-request lookup that opened a new connection to the app for every request', () => {
+      const bad = text.replace('proxy_pass http://connector_vk;', 'set $upstream_connector_vk connector-vk:3103;\n            proxy_pass http://$upstream_connector_vk;');
+      expect(checkProxy(bad, doc)).toEqual(['nginx.conf: /webhooks/vk/ proxies to http://$upstream_connector_vk, not to an upstream group with keepalive (a new connection to the app per request)']);
+    });
+
+    it('an upstream group without keepalive, or looked up only at start', () => {
+      const group = /upstream connector_avito \{[^}]*\}/;
+      const noKeepalive = text.replace(group, (g) => g.replace(/keepalive \d+;/, ''));
+      expect(checkProxy(noKeepalive, doc)).toEqual(['nginx.conf: /webhooks/avito/ upstream group has no keepalive (a new connection to the app per request)']);
+      const resolvedOnce = text.replace(group, (g) => g.replace(' resolve;', ';'));
+      expect(checkProxy(resolvedOnce, doc)).toEqual(['nginx.conf: /webhooks/avito/ upstream group is not re-resolved at run time (zone + server … resolve)']);
+    });
+
+    it('Connection: close sent to the app', () => {
+      const bad = text.replace('proxy_set_header Connection $connection_upgrade;', 'proxy_set_header Connection close;');
+      expect(checkProxy(bad, doc)).toEqual(expect.arrayContaining(['nginx.conf: /webhooks/telegram/ sends Connection: close to the app, which closes the connection after each request']));
     });
   });
 });
@@ -626,6 +668,7 @@ describe('deploy/services.json is the one list of deployables', () => {
     const nginx = fs.readFileSync(NGINX_FILE, 'utf8');
     expect(replaceGenerated(compose, renderComposeServices(SERVICES, DEFINITIONS))).toBe(compose);
     expect(replaceGenerated(nginx, renderNginxLocations(SERVICES))).toBe(nginx);
+    expect(replaceGenerated(nginx, renderNginxUpstreams(SERVICES), { begin: UPSTREAMS_BEGIN, end: UPSTREAMS_END })).toBe(nginx);
   });
 
   it('a new connector is one entry: it gets its compose service, a place in the proxy dependencies and its route', () => {
@@ -636,7 +679,8 @@ describe('deploy/services.json is the one list of deployables', () => {
     expect(compose).toContain('      MAX_API_URL: ${MAX_API_URL:-https://botapi.max.ru}');
     expect(compose).toMatch(/depends_on:[\s\S]*connector-max:\n {8}condition: service_healthy/);
     const doc = loadCompose(replaceGenerated(fs.readFileSync(COMPOSE_FILE, 'utf8'), compose));
-    const nginx = replaceGenerated(fs.readFileSync(NGINX_FILE, 'utf8'), renderNginxLocations([...SERVICES, extra]));
+    const withLocations = replaceGenerated(fs.readFileSync(NGINX_FILE, 'utf8'), renderNginxLocations([...SERVICES, extra]));
+    const nginx = replaceGenerated(withLocations, renderNginxUpstreams([...SERVICES, extra]), { begin: UPSTREAMS_BEGIN, end: UPSTREAMS_END });
     expect(routeNginx(parseNginx(nginx), PROXY_PORT, '/webhooks/max/c-1')?.upstream).toBe('connector-max:3106');
     expect(checkProxy(nginx, doc)).toEqual([]);
   });
@@ -644,5 +688,9 @@ describe('deploy/services.json is the one list of deployables', () => {
   it('refuses a file without its generated region', () => {
     expect(() => replaceGenerated('services:\n  api: {}\n', 'x')).toThrow(GENERATED_BEGIN);
     expect(replaceGenerated(`a\n  ${GENERATED_BEGIN}\n  old\n  ${GENERATED_END}\nb\n`, '  new')).toBe(`a\n  ${GENERATED_BEGIN}\n  new\n  ${GENERATED_END}\nb\n`);
+    const markers = { begin: UPSTREAMS_BEGIN, end: UPSTREAMS_END };
+    const two = `${UPSTREAMS_BEGIN}\nu\n${UPSTREAMS_END}\n${GENERATED_BEGIN}\nl\n${GENERATED_END}\n`;
+    expect(replaceGenerated(replaceGenerated(two, 'U', markers), 'L')).toBe(`${UPSTREAMS_BEGIN}\nU\n${UPSTREAMS_END}\n${GENERATED_BEGIN}\nL\n${GENERATED_END}\n`);
+    expect(() => replaceGenerated(`${GENERATED_BEGIN}\n${GENERATED_END}\n`, 'x', markers)).toThrow(UPSTREAMS_BEGIN);
   });
 });

@@ -184,10 +184,13 @@ function checkJob(objects: K8sObject[]): string[] {
 /** The proxying locations of deploy/proxy/nginx.conf: path → { upstream host:port, unbuffered }. */
 export function nginxRoutes(text: string): Map<string, { upstream: string; streaming: boolean }> {
   const routes = new Map<string, { upstream: string; streaming: boolean }>();
+  // upstream <group> { … server <host:port> …; }
+  const groups = new Map([...text.matchAll(/upstream\s+(\w+)\s*\{[^}]*?server\s+([\w.-]+:\d+)[^}]*\}/g)].map((m) => [m[1], m[2]]));
   for (const m of text.matchAll(/location\s+(?:\^~\s+)?(\/[^\s{]*)\s*\{([^}]*)\}/g)) {
-    const set = /set\s+\$\w+\s+([\w.-]+:\d+);/.exec(m[2]);
-    if (!set || !/proxy_pass/.test(m[2])) continue;
-    routes.set(m[1], { upstream: set[1], streaming: /proxy_buffering\s+off;/.test(m[2]) });
+    const pass = /proxy_pass\s+http:\/\/(\w+);/.exec(m[2]);
+    const upstream = pass && groups.get(pass[1]);
+    if (!upstream) continue;
+    routes.set(m[1], { upstream, streaming: /proxy_buffering\s+off;/.test(m[2]) });
   }
   return routes;
 }

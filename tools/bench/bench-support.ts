@@ -22,7 +22,12 @@ export function deployedNodeOptions(service: string): { NODE_OPTIONS?: string } 
 /** Starts a built service (node <script>) with its output in <workDir>/<name>.log; BENCH_NODE_ARGS adds node flags. */
 export function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, workDir: string): ChildProcess {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, script], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  return startProgram(name, process.execPath, [...nodeArgs, script], childEnv, workDir);
+}
+
+/** Starts `command` with its output in <workDir>/<name>.log. */
+export function startProgram(name: string, command: string, args: string[], childEnv: NodeJS.ProcessEnv, workDir: string): ChildProcess {
+  const child = spawn(command, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(join(workDir, `${name}.log`));
   // Both streams into one file, ended once the process is gone (the first stream to end must not close it).
   child.stdout!.pipe(log, { end: false });

@@ -23,6 +23,7 @@ import { Client } from 'pg';
 import { ensureDatabase, runMigrations } from '@crm/persistence';
 import { FakeTelegramServer, freePort, provisionInfrastructure, repoRoot, withDatabase } from '@crm/testing';
 import { countBy, deployedNodeOptions, cpuSeconds, diffHistogram, dropDatabase, mb, pct, recordsIn, round, routeHistogram, rssSampler, say, startChild, stopChild, until, waitHealthy } from './bench-support';
+import { startPublicOrigin } from './public-origin.bench-support';
 import { TelegramKit } from '../../apps/connector-telegram/src/testing/telegram-test-kit';
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -94,8 +95,9 @@ async function main(): Promise<void> {
     // The public origin and the services, each a process of its own (built by `node tools/build.js`).
     const connectorPort = await freePort();
     const originPort = await freePort();
-    const origin = startChild('public-origin', join(root, 'dist/tools/bench/public-origin.process.js'), { ...process.env, PORT: String(originPort), ROUTES: `/webhooks/telegram/=http://127.0.0.1:${connectorPort}` }, workDir);
+    const { process: origin, description: originDescription } = startPublicOrigin({ type: 'telegram', connectorPort, originPort, workDir });
     cleanups.push(() => stopChild(origin));
+    say(`  public origin: ${originDescription}`);
     const publicUrl = `http://127.0.0.1:${originPort}`;
     const serviceEnv = {
       ...process.env,

@@ -16,6 +16,7 @@ import { Client } from 'pg';
 import { ConnectorTestKit } from '@crm/connector-kit';
 import { ensureDatabase, runMigrations } from '@crm/persistence';
 import { freePort, provisionInfrastructure, repoRoot, withDatabase } from '@crm/testing';
+import { startPublicOrigin } from './public-origin.bench-support';
 import { countBy, deployedNodeOptions, cpuSeconds, histogramTotals, machineTicks, diffHistogram, dropDatabase, mb, pct, recordsIn, round, routeHistogram, rssSampler, say, startChild, stopChild, until, waitHealthy } from './bench-support';
 
 /** What the benchmark of one platform gives once its fake and channels exist. */
@@ -104,8 +105,9 @@ async function startProcesses(
 ): Promise<Stack> {
   const root = repoRoot();
   const [connectorPort, originPort, routingPort] = [await freePort(), await freePort(), await freePort()];
-  const origin = startChild('public-origin', join(root, 'dist/tools/bench/public-origin.process.js'), { ...process.env, PORT: String(originPort), ROUTES: `/webhooks/${type}/=http://127.0.0.1:${connectorPort}` }, o.workDir);
+  const { process: origin, description } = startPublicOrigin({ type, connectorPort, originPort, workDir: o.workDir });
   o.cleanups.push(() => stopChild(origin));
+  say(`  public origin: ${description}`);
   const publicUrl = `http://127.0.0.1:${originPort}`;
   const serviceEnv = { ...process.env, DATABASE_URL: o.databaseUrl, KAFKA_BROKERS: o.brokers.join(','), KAFKA_TOPIC_PREFIX: o.prefix, SECRETS_KEY: o.secretsKey, PUBLIC_URL: publicUrl, LOG_LEVEL: 'warn', ...o.extraEnv };
   const connector = startChild(`connector-${type}`, join(root, `dist/apps/connector-${type}/src/main.js`), { ...serviceEnv, ...deployedNodeOptions(`connector-${type}`), PORT: String(connectorPort) }, o.workDir);

@@ -82,13 +82,50 @@ function composeApp(s: ServiceEntry, def: AppDefinition | undefined): string {
   ].join('\n');
 }
 
-/** The location blocks of every public route (indented for the `server` block). */
+/** The markers of the upstream region of nginx.conf (in the `http` block, where upstream groups live). */
+export const UPSTREAMS_BEGIN = '# >>> upstreams generated from deploy/services.json by tools/deploy/generate.ts — do not edit by hand';
+export const UPSTREAMS_END = '# <<< upstreams generated';
+
+/** Idle connections each nginx worker keeps open to one app (nginx `keepalive`). */
+export const NGINX_UPSTREAM_KEEPALIVE = 64;
+
+/** The upstream group name of a service (`connector-vk` → `connector_vk`). */
+export function nginxUpstreamName(s: Pick<ServiceEntry, 'name'>): string {
+  return s.name.replace(/-/g, '_');
+}
+
+/**
+ * One upstream group per service with public routes, with idle connections kept open (`keepalive`): a `proxy_pass`
+ * to a variable has no such pool, so nginx opened a new connection to the app for every request — at 1,000
+ * webhooks/s, 1,000 accepts a second and a TIME_WAIT socket each on the proxy's side, enough to run a proxy host out
+ * of ephemeral ports (TIME_WAIT lasts 60 s). `address` is where a service listens; `resolve` makes nginx (≥ 1.27.3) look the
+ * name up again while it runs — through the http block's `resolver` — so a recreated container (new IP) is found
+ * without a reload, as the per-request lookup of a variable did.
+ */
+export function renderNginxUpstreams(services: readonly ServiceEntry[], o: { address?: (s: ServiceEntry) => string; resolve?: boolean } = {}): string {
+  const address = o.address ?? ((s: ServiceEntry) => `${s.name}:${s.port}`);
+  const resolve = o.resolve ?? true;
+  return services
+    .filter((s) => s.routes.length > 0)
+    .map((s) => {
+      const name = nginxUpstreamName(s);
+      return [
+        `    upstream ${name} {`,
+        ...(resolve ? [`        zone ${name} 64k;`] : []),
+        `        server ${address(s)}${resolve ? ' resolve' : ''};`,
+        `        keepalive ${NGINX_UPSTREAM_KEEPALIVE};`,
+        '    }',
+      ].join('\n');
+    })
+    .join('\n\n');
+}
+
+/** The location blocks of every public route (indented for the `server` block), each to its service's upstream group. */
 export function renderNginxLocations(services: readonly ServiceEntry[]): string {
   return services
     .flatMap((s) =>
       s.routes.map((route) => {
-        const variable = `$upstream_${s.name.replace(/-/g, '_')}`;
-        const lines = [`        location ${route} {`, `            set ${variable} ${s.name}:${s.port};`, `            proxy_pass http://${variable};`];
+        const lines = [`        location ${route} {`, `            proxy_pass http://${nginxUpstreamName(s)};`];
         if (s.streaming) lines.push('            proxy_buffering off;', '            proxy_read_timeout 1h;', '            proxy_send_timeout 1h;');
         return [...lines, '        }'].join('\n');
       }),
@@ -97,15 +134,15 @@ export function renderNginxLocations(services: readonly ServiceEntry[]): string 
 }
 
 /**
- * `text` with the lines between its GENERATED_BEGIN and GENERATED_END markers replaced by `block` (markers kept,
- * with their indentation). Throws when the markers are missing.
+ * `text` with the lines between its begin and end markers (GENERATED_BEGIN and GENERATED_END unless given) replaced
+ * by `block` (markers kept, with their indentation). Throws when the markers are missing.
  */
-export function replaceGenerated(text: string, block: string): string {
-  const begin = text.indexOf(GENERATED_BEGIN);
-  const end = text.indexOf(GENERATED_END, begin);
-  if (begin < 0 || end < 0) throw new Error(`the file has no "${GENERATED_BEGIN}" … "${GENERATED_END}" region`);
+export function replaceGenerated(text: string, block: string, markers: { begin: string; end: string } = { begin: GENERATED_BEGIN, end: GENERATED_END }): string {
+  const begin = text.indexOf(markers.begin);
+  const end = text.indexOf(markers.end, begin);
+  if (begin < 0 || end < 0) throw new Error(`the file has no "${markers.begin}" … "${markers.end}" region`);
   const lineStart = text.lastIndexOf('\n', begin) + 1;
   const indent = text.slice(lineStart, begin);
   const endLineStart = text.lastIndexOf('\n', end) + 1;
-  return `${text.slice(0, lineStart)}${indent}${GENERATED_BEGIN}\n${block}\n${text.slice(endLineStart)}`;
+  return `${text.slice(0, lineStart)}${indent}${markers.begin}\n${block}\n${text.slice(endLineStart)}`;
 }
