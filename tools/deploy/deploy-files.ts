@@ -38,7 +38,8 @@ export function renderComposeServices(services: readonly ServiceEntry[], definit
   const apps = services.map((s) => composeApp(s, byName.get(s.name)));
   const proxy = [
     '  proxy:',
-    '    image: nginx:1.27-alpine',
+    '    # 1.27.3 or later: deploy/proxy/nginx.conf re-resolves its upstream groups (server … resolve).',
+    '    image: nginx:1.27.5-alpine',
     '    restart: unless-stopped',
     '    ports:',
     '      - "8080:8080"',
