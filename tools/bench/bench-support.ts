@@ -1,6 +1,7 @@
 // Process, metrics and statistics helpers of the connector benchmarks: child processes with logs, health waits,
 // RSS / CPU sampling from /proc, the connector's request histogram, topic record counts, percentiles.
 import { ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -182,4 +183,34 @@ export function pct(values: number[], p: number): number {
 
 export function countBy(values: string[]): Record<string, number> {
   return values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
+}
+
+/**
+ * How fast this machine is right now, so figures of runs on different days can be compared: the time of two fixed
+ * single-thread workloads, a JSON round trip of a webhook-sized body (V8: parse, allocate, stringify) and SHA-256 of
+ * 64 MiB (native code), each the best of three. Taken while nothing of the benchmark runs yet.
+ */
+export function machineReference(): { jsonRoundTripMs: number; sha256Ms: number } {
+  const body = JSON.stringify({ type: 'message_new', event_id: 'a'.repeat(40), object: { message: { id: 1, from_id: 2, peer_id: 2, date: 1, text: 'Здравствуйте! Вопрос: когда будет доставка заказа?'.repeat(3), attachments: [] } } });
+  const chunk = Buffer.alloc(64 * 1024, 7);
+  const best = (run: () => void) => {
+    let min = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      run();
+      min = Math.min(min, performance.now() - t);
+    }
+    return Math.round(min);
+  };
+  let sink = 0;
+  const jsonRoundTripMs = best(() => {
+    for (let i = 0; i < 100_000; i++) sink += JSON.stringify(JSON.parse(body)).length;
+  });
+  const sha256Ms = best(() => {
+    const hash = createHash('sha256');
+    for (let i = 0; i < 1024; i++) hash.update(chunk);
+    sink += hash.digest()[0];
+  });
+  if (sink < 0) throw new Error('unreachable');
+  return { jsonRoundTripMs, sha256Ms };
 }

@@ -17,7 +17,7 @@ import { ConnectorTestKit } from '@crm/connector-kit';
 import { ensureDatabase, runMigrations } from '@crm/persistence';
 import { freePort, provisionInfrastructure, repoRoot, withDatabase } from '@crm/testing';
 import { startPublicOrigin } from './public-origin.bench-support';
-import { countBy, deployedNodeOptions, cpuSeconds, histogramTotals, machineTicks, diffHistogram, dropDatabase, mb, pct, recordsIn, round, routeHistogram, rssSampler, say, startChild, stopChild, until, waitHealthy } from './bench-support';
+import { countBy, deployedNodeOptions, machineReference, cpuSeconds, histogramTotals, machineTicks, diffHistogram, dropDatabase, mb, pct, recordsIn, round, routeHistogram, rssSampler, say, startChild, stopChild, until, waitHealthy } from './bench-support';
 
 /** What the benchmark of one platform gives once its fake and channels exist. */
 export interface WebhookBenchPlatform {
@@ -62,6 +62,8 @@ export async function runWebhookBench(spec: WebhookBenchSpec): Promise<void> {
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
   try {
     say(spec.title);
+    const reference = machineReference();
+    say(`  machine reference (lower is faster): JSON round trip ×100k ${reference.jsonRoundTripMs} ms, SHA-256 of 64 MiB ${reference.sha256Ms} ms`);
     const infra = await provisionInfrastructure({ log: (l) => say(`  ${l}`) });
     cleanups.push(() => infra.stop());
     infra.description.forEach((d) => say(`  ${d}`));
@@ -84,7 +86,7 @@ export async function runWebhookBench(spec: WebhookBenchSpec): Promise<void> {
     await platform.ready(stack.publicUrl);
     say(`  connector pid ${stack.connector.pid} behind ${stack.publicUrl}; logs in ${workDir}`);
     const figures = await load(spec, platform, stack, cleanups);
-    await report(spec, platform, { db, accountId, kit, ...figures });
+    await report(spec, platform, { db, accountId, kit, reference, ...figures });
   } finally {
     await cleanup();
   }
@@ -199,6 +201,7 @@ async function report(
     db: Client;
     accountId: string;
     kit: ConnectorTestKit;
+    reference: ReturnType<typeof machineReference>;
     posts: Post[];
     serverSide: ReturnType<typeof diffHistogram>;
     rssMb: { idle: number; peak: number; end: number; peakPrivate: number };
@@ -234,6 +237,7 @@ async function report(
     connectorRssMb: r.rssMb,
     cpu: r.cpu,
     routingTransactions: r.routingTransactions,
+    machineReference: r.reference,
     ...(platform.extras ? await platform.extras(r.db, r.accountId) : {}),
   };
   const s = r.serverSide;
