@@ -184,8 +184,11 @@ describe('connector-telegram: two instances (real Kafka + Postgres, fake Telegra
     expect(at[at.length - 1] - at[0]).toBeGreaterThanOrEqual(((total - burst) / rate) * 1000 * 0.9);
     // A window of w seconds holds at most burst + rate·w sends (two budgets would allow twice that); PLATFORMS.md's
     // ~30 messages per second per bot is the rate.
-    // (+4: a closed window holds one slot more, and two processes' calls arrive with a few ms of jitter.)
-    for (const seconds of [1, 2]) expect(maxInWindow(at, seconds * 1000)).toBeLessThanOrEqual(burst + rate * seconds + 4);
+    // The fake sees when a call arrives, not the slot it was granted: a call that leaves its process late (a busy
+    // machine, a slow event loop) lands in the window of the next slots, which leave on time. So the bound allows
+    // calls up to 250 ms late (+1: a closed window holds one slot more) — still far below two budgets' 2·(burst + rate·w).
+    const lateMs = 250;
+    for (const seconds of [1, 2]) expect(maxInWindow(at, seconds * 1000)).toBeLessThanOrEqual(Math.floor(burst + rate * (seconds + lateMs / 1000)) + 1);
     // Both instances really sent a share (different partitions of channels.outbound.v1).
     // (Counted after the status is published, a moment after the call.)
     const sentNow = async () => (await Promise.all(instances.map(sentBy))).map((n, i) => n - before[i]);
