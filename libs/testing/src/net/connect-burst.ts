@@ -71,6 +71,8 @@ export function burstBeyondDefaultBacklog(backlog: number): number {
   } catch {
     return 0;
   }
-  const burst = Math.min(somaxconn, backlog) - 200;
+  // At most 1,536: well past 511, and few enough that the connecting child's own event loop (which the handshake
+  // times include) stays far under the 1 s of a re-sent SYN on a slow, busy machine (3,896 took it past 1.2 s).
+  const burst = Math.min(Math.min(somaxconn, backlog) - 200, 1536);
   return burst > 800 ? burst : 0;
 }
