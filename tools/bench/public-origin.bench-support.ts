@@ -7,7 +7,7 @@
 //   - else the Node gateway of `npm start` (tools/dev-stack/gateway.ts, public-origin.process.ts), which costs the
 //     machine several times nginx's CPU per request — a share of the two cores the measured services then lack.
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@crm/testing';
@@ -24,9 +24,9 @@ export interface PublicOrigin {
 
 /** Starts the public origin on 127.0.0.1:`originPort`, sending `/webhooks/<type>/` to 127.0.0.1:`connectorPort`. */
 export function startPublicOrigin(o: { type: string; connectorPort: number; originPort: number; workDir: string }): PublicOrigin {
-  const choice = process.env.BENCH_ORIGIN ?? (nginxVersion() ? 'nginx' : 'node');
+  const version = process.env.BENCH_ORIGIN === 'node' ? undefined : nginxVersion();
+  const choice = process.env.BENCH_ORIGIN ?? (version ? 'nginx' : 'node');
   if (choice === 'nginx') {
-    const version = nginxVersion();
     if (!version) throw new Error('BENCH_ORIGIN=nginx, but nginx is not on PATH');
     const conf = join(o.workDir, 'nginx', 'nginx.conf');
     mkdirSync(join(o.workDir, 'nginx'), { recursive: true });
@@ -39,14 +39,10 @@ export function startPublicOrigin(o: { type: string; connectorPort: number; orig
 }
 
 function nginxVersion(): string | undefined {
-  try {
-    // nginx -v prints "nginx version: nginx/1.22.1" on stderr.
-    const out = execFileSync('nginx', ['-v'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return /nginx\/([\w.]+)/.exec(out)?.[1] ?? 'unknown';
-  } catch (err) {
-    const stderr = String((err as { stderr?: unknown }).stderr ?? '');
-    return /nginx\/([\w.]+)/.exec(stderr)?.[1];
-  }
+  // nginx -v prints "nginx version: nginx/1.22.1" on stderr; no nginx on PATH → an error, no output.
+  const run = spawnSync('nginx', ['-v'], { encoding: 'utf8' });
+  if (run.error) return undefined;
+  return /nginx\/([\w.]+)/.exec(`${run.stderr}${run.stdout}`)?.[1] ?? 'unknown';
 }
 
 /** The benchmark's nginx.conf: deploy/proxy/nginx.conf's proxying part for one connector, at a local address. */
