@@ -135,16 +135,22 @@ async function load(spec: WebhookBenchSpec, platform: WebhookBenchPlatform, stac
   const machineStart = machineTicks();
   const routingMetricsUrl = `http://127.0.0.1:${stack.routingPort}/metrics`;
   const batchesStart = await histogramTotals(routingMetricsUrl, 'crm_lead_routing_batch_size');
+  // Every POST built before the clock starts: the load generator shares the two cores with what it measures.
+  const totalPosts = Math.round(spec.postsPerSecond * (spec.warmupS + spec.durationS));
+  const planned = Array.from({ length: totalPosts }, (_, seq) => {
+    const { path, headers, body, messageIds } = platform.post(seq);
+    return { path, headers, body: Buffer.from(body), messageIds };
+  });
   const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
   cleanups.push(() => agent.destroy());
   const posts: Post[] = [];
-  const totalPosts = Math.round(spec.postsPerSecond * (spec.warmupS + spec.durationS));
+  const generatorCpuStart = process.cpuUsage();
   const loadStarted = performance.now();
   const measureFrom = loadStarted + spec.warmupS * 1000;
   const before = new Promise<Map<number, number>>((resolve) => setTimeout(() => resolve(routeHistogram(metricsUrl, route)), spec.warmupS * 1000));
   let inFlight = 0;
   const send = (seq: number) => {
-    const { path, headers, body, messageIds } = platform.post(seq);
+    const { path, headers, body, messageIds } = planned[seq];
     const started = performance.now();
     const post: Post = { messageIds, sentWall: Date.now(), started, measured: started >= measureFrom };
     posts.push(post);
@@ -154,7 +160,7 @@ async function load(spec: WebhookBenchSpec, platform: WebhookBenchPlatform, stac
       post.status = status;
       inFlight -= 1;
     };
-    const req = request(`${stack.publicUrl}${path}`, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = request(`${stack.publicUrl}${path}`, { method: 'POST', agent, headers: { ...headers, 'content-length': body.length } }, (res) => {
       res.resume();
       res.on('end', () => done(res.statusCode ?? 0));
     });
@@ -175,6 +181,7 @@ async function load(spec: WebhookBenchSpec, platform: WebhookBenchPlatform, stac
   await until(() => inFlight === 0 || undefined, 60_000, 'every webhook answered');
   const loadSeconds = (performance.now() - loadStarted) / 1000;
   const percentOfCore = (pid: number, start: number) => round(((cpuSeconds(pid) - start) / loadSeconds) * 100);
+  const generatorCpu = process.cpuUsage(generatorCpuStart);
   const machineEnd = machineTicks();
   const batchesEnd = await histogramTotals(routingMetricsUrl, 'crm_lead_routing_batch_size');
   const transactions = batchesEnd.count - batchesStart.count;
@@ -186,6 +193,8 @@ async function load(spec: WebhookBenchSpec, platform: WebhookBenchPlatform, stac
       connectorPercentOfCore: percentOfCore(pids.connector, cpuStart.connector),
       leadRoutingPercentOfCore: percentOfCore(pids.routing, cpuStart.routing),
       publicOriginPercentOfCore: percentOfCore(pids.origin, cpuStart.origin),
+      // This process: the load generator and the platform's fake API.
+      loadGeneratorPercentOfCore: round(((generatorCpu.user + generatorCpu.system) / 1e6 / loadSeconds) * 100),
       // Everything on the machine (Kafka, Postgres and the load generator included), as a share of all its cores.
       machineBusyPercent: round(((machineEnd.busy - machineStart.busy) / (machineEnd.total - machineStart.total)) * 100),
     },
@@ -248,7 +257,7 @@ async function report(
   say(`webhook → stored in Postgres by lead-routing     p50 ${result.webhookToStoredMs.p50} ms   p99 ${result.webhookToStoredMs.p99} ms   (${toDb.length} messages)`);
   say(`records on channels.inbound.v1: ${onKafka} (accepted ${accepted}, warm-up included)`);
   say(`connector RSS     idle ${r.rssMb.idle} MB   peak ${r.rssMb.peak} MB   end ${r.rssMb.end} MB   (peak private ${r.rssMb.peakPrivate} MB; the rest is mapped files, mostly the node binary)`);
-  say(`CPU               connector ${r.cpu.connectorPercentOfCore}% of a core, lead-routing ${r.cpu.leadRoutingPercentOfCore}%, public origin ${r.cpu.publicOriginPercentOfCore}%; machine ${r.cpu.machineBusyPercent}% busy`);
+  say(`CPU               connector ${r.cpu.connectorPercentOfCore}% of a core, lead-routing ${r.cpu.leadRoutingPercentOfCore}%, public origin ${r.cpu.publicOriginPercentOfCore}%, load generator ${r.cpu.loadGeneratorPercentOfCore}%; machine ${r.cpu.machineBusyPercent}% busy`);
   say(`lead-routing      ${r.routingTransactions.count} transactions, ${r.routingTransactions.meanEvents} events each on average`);
   const p99Bound = typeof s.p99Bound === 'number' ? s.p99Bound : Infinity;
   const met = ok.length === measured.length && p99Bound <= 25 && result.webhookToStoredMs.p99 <= 250 && r.rssMb.peak <= 150;

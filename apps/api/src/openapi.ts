@@ -56,12 +56,13 @@ export function setupOpenApi(app: NestExpressApplication): void {
 
 /**
  * Answers of the edge that any route can give, whatever its controller says: the JSON body parser and its size limit
- * run before routing (400 for a body that is not JSON, 413 over the limit), and an unexpected failure is a 500.
- * Added to every operation that does not document that status itself.
+ * run before routing (400 for a body that is not JSON, 413 over the limit), our Postgres or Kafka out of reach is a 503
+ * (retry later) and an unexpected failure is a 500. Added to every operation that does not document that status itself.
  */
 const EDGE_RESPONSES: Array<{ code: ErrorCode; description: string; details?: unknown }> = [
   { code: ErrorCode.VALIDATION_FAILED, description: 'VALIDATION_FAILED: the body is not valid JSON', details: [{ path: '', constraints: ['body is not valid JSON'] }] },
   { code: ErrorCode.PAYLOAD_TOO_LARGE, description: 'PAYLOAD_TOO_LARGE: the body is over the limit (256 kB)' },
+  { code: ErrorCode.DEPENDENCY_UNAVAILABLE, description: 'DEPENDENCY_UNAVAILABLE: the database or Kafka cannot be reached; retry later' },
   { code: ErrorCode.INTERNAL, description: 'INTERNAL: an unexpected failure (logged with its cause, never echoed)' },
 ];
 

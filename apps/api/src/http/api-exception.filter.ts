@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Injec
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { DomainError, ErrorCode, errorMessage, localeFrom } from '@crm/domain';
-import { LOGGER, requestIdOf } from '@crm/service-kit';
+import { isInfrastructureError, LOGGER, requestIdOf } from '@crm/service-kit';
 import { HTTP_STATUS_OF } from './http-status.map';
 
 const CODE_OF_HTTP_STATUS: Partial<Record<number, ErrorCode>> = {
@@ -16,8 +16,9 @@ const CODE_OF_HTTP_STATUS: Partial<Record<number, ErrorCode>> = {
 
 /**
  * The edge where every failure becomes `{ statusCode, code, message, details?, requestId }`: domain errors by their code,
- * framework errors (unknown route, body too large, malformed JSON) by status, anything else as INTERNAL (logged,
- * never echoed to the client).
+ * framework errors (unknown route, body too large, malformed JSON) by status, our Postgres or Kafka out of reach as
+ * DEPENDENCY_UNAVAILABLE (503: the request may be repeated), anything else as INTERNAL (logged, never echoed to the
+ * client).
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -43,7 +44,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
           : typeof (exception as { status?: unknown })?.status === 'number'
             ? ((exception as { status: number }).status)
             : HttpStatus.INTERNAL_SERVER_ERROR;
-      code = CODE_OF_HTTP_STATUS[status] ?? ErrorCode.INTERNAL;
+      code = CODE_OF_HTTP_STATUS[status] ?? (isInfrastructureError(exception) ? ErrorCode.DEPENDENCY_UNAVAILABLE : ErrorCode.INTERNAL);
       if (code === ErrorCode.VALIDATION_FAILED && (exception as { type?: string }).type === 'entity.parse.failed') {
         details = [{ path: '', constraints: ['body is not valid JSON'] }];
       }
