@@ -5,12 +5,15 @@
 // deploy/services.json, the apps' config classes and the public routes of deploy/proxy/nginx.conf.
 //
 //   npx jest --selectProjects deploy deploy/k8s.spec.ts
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { declaredVariables, requiredVariables } from '@crm/config';
+import { parse, stringify } from 'yaml';
+import { declaredVariables, loadConfig, requiredVariables } from '@crm/config';
+import { kafkaSecurity, type KafkaSecuritySettings } from '@crm/messaging';
+import { selfSignedCertificate } from '@crm/testing';
 import { loadDefinitions, type AppDefinition } from '../tools/deploy/deploy-files';
-import { CONFIG_MAP, K8S_APPS_FILE, loadSharedKeys, MIGRATE_CLI, renderK8sApps, SECRET } from '../tools/deploy/k8s-manifests';
+import { CONFIG_MAP, K8S_APPS_FILE, KAFKA_TLS_DIR, KAFKA_TLS_SECRET, loadSharedKeys, MIGRATE_CLI, renderK8sApps, SECRET } from '../tools/deploy/k8s-manifests';
 import { decodeData, kubectlAvailable, podSpecOf, renderInCode, renderKustomization, renderWithKubectl, splitImage, type K8sObject } from '../tools/deploy/k8s-render';
 import { loadServices, type ServiceEntry } from '../tools/deploy/service-catalog';
 
@@ -69,7 +72,7 @@ function generated(objects: K8sObject[], kind: 'ConfigMap' | 'Secret', ref: stri
 }
 
 /** Where an env var's value comes from, or the problem with its source. */
-function envSource(objects: K8sObject[], entry: Record<string, any>): { from: 'value' | 'config' | 'secret' | 'field'; key?: string; ref?: string } | string {
+function envSource(objects: K8sObject[], entry: Record<string, any>): { from: 'value' | 'config' | 'secret' | 'field'; key?: string; ref?: string; optional?: boolean; value?: string } | string {
   const cm = entry.valueFrom?.configMapKeyRef;
   const sec = entry.valueFrom?.secretKeyRef;
   if (entry.value !== undefined) return { from: 'value' };
@@ -77,18 +80,24 @@ function envSource(objects: K8sObject[], entry: Record<string, any>): { from: 'v
   if (cm) {
     const o = generated(objects, 'ConfigMap', cm.name, CONFIG_MAP);
     if (!o) return `ConfigMap ${String(cm.name)} does not exist`;
-    return cm.key in decodeData(o) ? { from: 'config', key: cm.key, ref: cm.name } : `ConfigMap ${String(cm.name)} has no key ${String(cm.key)}`;
+    const data = decodeData(o);
+    return cm.key in data ? { from: 'config', key: cm.key, ref: cm.name, value: data[cm.key] } : `ConfigMap ${String(cm.name)} has no key ${String(cm.key)}`;
   }
   if (sec) {
     const o = generated(objects, 'Secret', sec.name, SECRET);
     if (!o) return `Secret ${String(sec.name)} does not exist`;
-    return sec.key in decodeData(o) ? { from: 'secret', key: sec.key, ref: sec.name } : `Secret ${String(sec.name)} has no key ${String(sec.key)}`;
+    // An optional reference to a key the Secret lacks leaves the variable unset (a setting not used), which is fine.
+    return sec.key in decodeData(o) || sec.optional === true ? { from: 'secret', key: sec.key, ref: sec.name, optional: sec.optional === true } : `Secret ${String(sec.name)} has no key ${String(sec.key)}`;
   }
   return 'no value';
 }
 
-function checkEnv(objects: K8sObject[], name: string, def: AppDefinition, env: Env, port: number): string[] {
+/** Variables naming a file the app reads at boot: the path must lie in one of the container's mounts. */
+const FILE_VARIABLES = ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'];
+
+function checkEnv(objects: K8sObject[], name: string, def: AppDefinition, env: Env, port: number, mounts: string[] = []): string[] {
   const problems: string[] = [];
+  const required = new Set(requiredVariables(def.configClass));
   const declared = new Set(declaredVariables(def.configClass));
   const provided = new Set<string>();
   const nodeOptions = env.find((e) => e.name === 'NODE_OPTIONS')?.value;
@@ -100,6 +109,11 @@ function checkEnv(objects: K8sObject[], name: string, def: AppDefinition, env: E
     else provided.add(entry.name);
     if (!declared.has(entry.name)) problems.push(`${name}: ${String(entry.name)} is not a variable of its config class`);
     if (SECRET_VARIABLES.includes(entry.name) && (typeof source === 'string' || source.from !== 'secret')) problems.push(`${name}: ${String(entry.name)} must come from the Secret`);
+    if (typeof source !== 'string' && source.optional && required.has(entry.name)) problems.push(`${name}: required variable ${String(entry.name)} must not be an optional reference`);
+    const file = typeof source === 'string' ? undefined : (source.value ?? entry.value);
+    if (FILE_VARIABLES.includes(entry.name) && file && !mounts.some((m) => file.startsWith(`${m.replace(/\/$/, '')}/`))) {
+      problems.push(`${name}: ${String(entry.name)}=${String(file)} is in none of the container's mounts (${mounts.join(', ') || 'none'})`);
+    }
   }
   for (const variable of requiredVariables(def.configClass)) {
     if (!provided.has(variable)) problems.push(`${name}: required variable ${variable} is not provided`);
@@ -150,7 +164,9 @@ function checkApp(objects: K8sObject[], s: ServiceEntry, def: AppDefinition): st
   for (const kind of ['requests', 'limits']) {
     for (const resource of ['cpu', 'memory']) if (!container.resources?.[kind]?.[resource]) problems.push(`${s.name}: no ${resource} ${kind}`);
   }
-  problems.push(...checkEnv(objects, s.name, def, container.env ?? [], s.port), ...checkInitContainer(objects, s.name, pod, container.image));
+  const mounts = (container.volumeMounts ?? []).map((m: any) => String(m.mountPath));
+  problems.push(...checkEnv(objects, s.name, def, container.env ?? [], s.port, mounts), ...checkInitContainer(objects, s.name, pod, container.image));
+  problems.push(...checkKafkaTlsVolume(s.name, def, pod, container));
 
   const service = find(objects, 'Service', s.name);
   if (!service) problems.push(`${s.name}: no Service`);
@@ -162,6 +178,18 @@ function checkApp(objects: K8sObject[], s: ServiceEntry, def: AppDefinition): st
   const pdb = find(objects, 'PodDisruptionBudget', s.name);
   if (!pdb) problems.push(`${s.name}: no PodDisruptionBudget`);
   else if (!matches(pdb.spec.selector?.matchLabels, podLabels)) problems.push(`${s.name}: PodDisruptionBudget does not select the Deployment's pods`);
+  return problems;
+}
+
+/** A Kafka client mounts the optional Secret of the TLS files read-only at KAFKA_TLS_DIR, readable by the app's group. */
+function checkKafkaTlsVolume(name: string, def: AppDefinition, pod: Record<string, any>, container: Record<string, any>): string[] {
+  if (!declaredVariables(def.configClass).includes('KAFKA_SSL_CA_FILE')) return [];
+  const volume = (pod.volumes ?? []).find((v: any) => v.secret?.secretName === KAFKA_TLS_SECRET);
+  const mount = volume && (container.volumeMounts ?? []).find((m: any) => m.name === volume.name);
+  if (!volume || !mount || mount.mountPath !== KAFKA_TLS_DIR || mount.readOnly !== true) return [`${name}: the Secret ${KAFKA_TLS_SECRET} must be mounted read-only at ${KAFKA_TLS_DIR} (Kafka TLS files)`];
+  const problems: string[] = [];
+  if (volume.secret.optional !== true) problems.push(`${name}: the ${KAFKA_TLS_SECRET} volume must be optional (a plaintext Kafka has no such Secret)`);
+  if (pod.securityContext?.fsGroup === undefined) problems.push(`${name}: no fsGroup: the non-root app cannot read the ${KAFKA_TLS_SECRET} files`);
   return problems;
 }
 
@@ -255,7 +283,27 @@ export function checkProduction(objects: K8sObject[]): string[] {
   return problems;
 }
 
+/** The environment the app container of `deployment` gets (ConfigMap and Secret keys resolved; a missing optional key unset). */
+function podEnv(objects: K8sObject[], deployment: K8sObject): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const entry of podSpecOf(deployment)!.containers[0].env as Env) {
+    const source = envSource(objects, entry);
+    if (typeof source === 'string') throw new Error(`${String(deployment.metadata.name)}: ${source}`);
+    if (source.from === 'value') env[entry.name] = entry.value;
+    else if (source.from === 'config') env[entry.name] = source.value;
+    else if (source.from === 'secret') {
+      const secret = generated(objects, 'Secret', source.ref, SECRET)!;
+      const value = decodeData(secret)[source.key!];
+      if (value !== undefined) env[entry.name] = value;
+    }
+  }
+  return env;
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
+
+/** What secrets.env holds instead of the example's placeholders (which the apps refuse at boot, as they should). */
+const REAL_SECRETS = { SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'), AUTH_JWT_SECRET: 'a-jwt-secret-of-32-characters-xx' };
 
 const copyOf = (objects: K8sObject[]): K8sObject[] => structuredClone(objects);
 const deploymentOf = (objects: K8sObject[], name: string) => find(objects, 'Deployment', name)!;
@@ -325,6 +373,45 @@ describe('deploy/k8s (Kubernetes manifests)', () => {
     }
   });
 
+  it('an overlay turning Kafka TLS + SASL on is config only, and every app boots its Kafka client from what the pod gets', async () => {
+    // The production overlay of a copy, as docs/kubernetes.md says: the settings merged into crm-config, the password
+    // in secrets.env, the CA in the Secret crm-kafka-tls (mounted by the base; here a local directory stands in for it).
+    const overlay = path.join(dir, 'overlays/production');
+    const kustomization = parse(readFileSync(path.join(overlay, 'kustomization.yaml'), 'utf8')) as { configMapGenerator: Array<{ literals: string[] }> };
+    kustomization.configMapGenerator[0].literals.push('KAFKA_SSL=true', `KAFKA_SSL_CA_FILE=${KAFKA_TLS_DIR}/ca.crt`, 'KAFKA_SASL_MECHANISM=scram-sha-512', 'KAFKA_SASL_USERNAME=crm');
+    const secure = mkdtempSync(path.join(tmpdir(), 'crm-k8s-secure-'));
+    try {
+      cpSync(overlay, path.join(secure, 'production'), { recursive: true });
+      cpSync(path.join(dir, 'base'), path.join(secure, 'base'), { recursive: true });
+      writeFileSync(path.join(secure, 'production/kustomization.yaml'), stringify(kustomization).replace('../../base', '../base'));
+      appendFileSync(path.join(secure, 'production/secrets.env'), '\nKAFKA_SASL_PASSWORD=s3cret-of-the-crm-user\n');
+      const objects = renderKustomization(path.join(secure, 'production'));
+      expect(checkManifests(objects, SERVICES, DEFINITIONS, NGINX)).toEqual([]);
+      const ca = await selfSignedCertificate(secure, 'kafka-ca', 'changeit');
+      for (const def of DEFINITIONS.filter((d) => declaredVariables(d.configClass).includes('KAFKA_SSL_CA_FILE'))) {
+        const env: NodeJS.ProcessEnv = { ...podEnv(objects, deploymentOf(objects, def.service)), ...REAL_SECRETS };
+        expect(env.KAFKA_SSL_CA_FILE).toBe(`${KAFKA_TLS_DIR}/ca.crt`);
+        env.KAFKA_SSL_CA_FILE = ca.pemFile; // the mounted Secret's file, here
+        const config = loadConfig(def.configClass, env, def.service) as unknown as KafkaSecuritySettings;
+        const security = kafkaSecurity(config);
+        expect({ app: def.service, ca: security.ssl?.ca?.toString(), sasl: security.sasl }).toEqual({
+          app: def.service,
+          ca: readFileSync(ca.pemFile, 'utf8'),
+          sasl: { mechanism: 'scram-sha-512', username: 'crm', password: 's3cret-of-the-crm-user' },
+        });
+      }
+    } finally {
+      rmSync(secure, { recursive: true, force: true });
+    }
+  });
+
+  it('without those settings (no crm-kafka-tls Secret, no password in secrets.env) every app boots with a plaintext Kafka client', () => {
+    for (const def of DEFINITIONS.filter((d) => declaredVariables(d.configClass).includes('KAFKA_SSL_CA_FILE'))) {
+      const env = { ...podEnv(production, deploymentOf(production, def.service)), ...REAL_SECRETS };
+      expect(kafkaSecurity(loadConfig(def.configClass, env, def.service) as unknown as KafkaSecuritySettings)).toEqual({});
+    }
+  });
+
   describe('checkManifests reports exactly the problem planted in a copy', () => {
     const check = (objects: K8sObject[]) => checkManifests(objects, SERVICES, DEFINITIONS, NGINX);
 
@@ -352,6 +439,24 @@ describe('deploy/k8s (Kubernetes manifests)', () => {
         'integrations: SECRETS_KEY must come from the Secret',
         'integrations: required variable KAFKA_BROKERS is not provided',
       ]);
+    });
+
+    it('Kafka TLS/SASL: no TLS volume, a CA file outside it, a required variable as an optional reference', () => {
+      const bad = copyOf(production);
+      const pod = deploymentOf(bad, 'lead-routing').spec.template.spec;
+      pod.volumes = [];
+      expect(check(bad)).toEqual([`lead-routing: the Secret ${KAFKA_TLS_SECRET} must be mounted read-only at ${KAFKA_TLS_DIR} (Kafka TLS files)`]);
+      const bad2 = copyOf(production);
+      const env = deploymentOf(bad2, 'api').spec.template.spec.containers[0].env;
+      env.splice(env.findIndex((e: any) => e.name === 'KAFKA_SSL_CA_FILE'), 1, { name: 'KAFKA_SSL_CA_FILE', value: '/tmp/ca.crt' });
+      env.find((e: any) => e.name === 'DATABASE_URL').valueFrom.secretKeyRef.optional = true;
+      expect(check(bad2)).toEqual([
+        'api: required variable DATABASE_URL must not be an optional reference',
+        `api: KAFKA_SSL_CA_FILE=/tmp/ca.crt is in none of the container's mounts (${KAFKA_TLS_DIR})`,
+      ]);
+      // The password is an optional reference: a Secret without the key (plaintext Kafka) is consistent.
+      const password = deploymentOf(copyOf(production), 'integrations').spec.template.spec.containers[0].env.find((e: any) => e.name === 'KAFKA_SASL_PASSWORD');
+      expect(password.valueFrom.secretKeyRef).toMatchObject({ key: 'KAFKA_SASL_PASSWORD', optional: true });
     });
 
     it('a wrong port, a wrong probe path, no limits', () => {

@@ -82,9 +82,23 @@ function selectorOf(app: string): Record<string, string> {
   return { 'app.kubernetes.io/name': app };
 }
 
-function fromSecret(name: string, key: string): Json {
-  return { name, valueFrom: { secretKeyRef: { name: SECRET, key } } };
+function fromSecret(name: string, key: string, optional = false): Json {
+  return { name, valueFrom: { secretKeyRef: { name: SECRET, key, ...(optional ? { optional: true } : {}) } } };
 }
+
+/**
+ * Secret variables an app may read but a deployment may well not have: referenced from the Secret as `optional`, so a
+ * Secret without the key (the base's placeholders, a secrets.env for a plaintext Kafka) still starts the pods.
+ */
+export const OPTIONAL_SECRET_KEYS: readonly string[] = ['KAFKA_SASL_PASSWORD'];
+
+/**
+ * The PEM files KAFKA_SSL_CA_FILE / KAFKA_SSL_CERT_FILE / KAFKA_SSL_KEY_FILE name: every Kafka client mounts the Secret
+ * KAFKA_TLS_SECRET here, read-only and optional (no such Secret → an empty directory, fine for a plaintext Kafka).
+ */
+export const KAFKA_TLS_SECRET = 'crm-kafka-tls';
+export const KAFKA_TLS_DIR = '/etc/crm/kafka-tls';
+const KAFKA_TLS_VOLUME = 'kafka-tls';
 
 /** The container's environment: PORT, the pod name as instance id, then every declared variable the shared objects provide. */
 function containerEnv(s: ServiceEntry, def: AppDefinition, keys: SharedKeys): Json[] {
@@ -95,6 +109,7 @@ function containerEnv(s: ServiceEntry, def: AppDefinition, keys: SharedKeys): Js
   }
   for (const variable of declared) {
     if (keys.secret.includes(variable)) env.push(fromSecret(variable, variable));
+    else if (OPTIONAL_SECRET_KEYS.includes(variable)) env.push(fromSecret(variable, variable, true));
     else if (keys.config.includes(variable)) env.push({ name: variable, valueFrom: { configMapKeyRef: { name: CONFIG_MAP, key: variable } } });
   }
   return env;
@@ -111,13 +126,19 @@ function probe(path: string, periodSeconds: number, failureThreshold: number): J
   return { httpGet: { path, port: 'http' }, periodSeconds, timeoutSeconds: 4, failureThreshold };
 }
 
+/** Whether the app is a Kafka client (its config class reads the TLS settings), so it gets the TLS files' volume. */
+function usesKafkaTls(def: AppDefinition): boolean {
+  return declaredVariables(def.configClass).includes('KAFKA_SSL_CA_FILE');
+}
+
 function deployment(s: ServiceEntry, def: AppDefinition, keys: SharedKeys): Json {
   const image = imageOf(s.name);
+  const kafkaTls = usesKafkaTls(def);
   const podSpec = {
     automountServiceAccountToken: false,
     // SHUTDOWN_GRACE_MS (readiness red before the server stops) + draining consumers and requests fit in this.
     terminationGracePeriodSeconds: 45,
-    securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+    securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
     topologySpreadConstraints: [
       { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selectorOf(s.name) } },
     ],
@@ -143,8 +164,10 @@ function deployment(s: ServiceEntry, def: AppDefinition, keys: SharedKeys): Json
         livenessProbe: probe('/health/live', 10, 3),
         readinessProbe: probe('/health/ready', 5, 3),
         securityContext: CONTAINER_SECURITY,
+        ...(kafkaTls ? { volumeMounts: [{ name: KAFKA_TLS_VOLUME, mountPath: KAFKA_TLS_DIR, readOnly: true }] } : {}),
       },
     ],
+    ...(kafkaTls ? { volumes: [{ name: KAFKA_TLS_VOLUME, secret: { secretName: KAFKA_TLS_SECRET, optional: true, defaultMode: 0o440 } }] } : {}),
   };
   return {
     apiVersion: 'apps/v1',
