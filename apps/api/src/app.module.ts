@@ -1,13 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
-import { ServiceKitModule } from '@crm/service-kit';
+import { ServiceKitModule, whitelistValidationPipe } from '@crm/service-kit';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuditModule } from './audit/audit.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { ApiConfig } from './config/api.config';
 import { ApiExceptionFilter } from './http/api-exception.filter';
-import { apiValidationPipe } from './http/validation.pipe';
 import { MeController } from './me/me.controller';
 import { AsyncApiController } from './asyncapi/asyncapi.controller';
 import { AttachmentsModule } from './attachments/attachments.module';
@@ -54,7 +53,7 @@ export class AppModule {
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
-        { provide: APP_PIPE, useFactory: apiValidationPipe },
+        { provide: APP_PIPE, useFactory: whitelistValidationPipe },
       ],
     };
   }

@@ -2,7 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } 
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { secretKeyringFromEnv } from '@crm/secrets';
-import { ServiceKitModule } from '@crm/service-kit';
+import { ServiceKitModule, whitelistValidationPipe } from '@crm/service-kit';
 import { VisitorTokens } from '@crm/widget-visitor';
 import { WidgetChannelDirectory } from './channels/widget-channel.port';
 import { WidgetChannelRepository } from './channels/widget-channel.repository';
@@ -18,7 +18,6 @@ import { WidgetAssetsController } from './http/widget-assets.controller';
 import { WidgetCorsMiddleware } from './http/widget-cors.middleware';
 import { WidgetExceptionFilter } from './http/widget-exception.filter';
 import { WidgetScript } from './http/widget-script.asset';
-import { widgetValidationPipe } from './http/widget-validation.pipe';
 import { ConnectVisitorUseCase } from './live/connect-visitor/connect-visitor.usecase';
 import { FanOutUseCase } from './live/fan-out/fan-out.usecase';
 import { LiveConnections } from './live/live-connections.registry';
@@ -42,7 +41,7 @@ export class AppModule implements NestModule {
       controllers: [VisitorController, WidgetAssetsController, ReplyConsumer, LiveFanOutConsumer],
       providers: [
         { provide: APP_FILTER, useClass: WidgetExceptionFilter },
-        { provide: APP_PIPE, useFactory: widgetValidationPipe },
+        { provide: APP_PIPE, useFactory: whitelistValidationPipe },
         { provide: VisitorTokens, useFactory: () => new VisitorTokens(secretKeyringFromEnv(config).derivationKey, config.WIDGET_VISITOR_TOKEN_TTL_SECONDS) },
         { provide: WidgetChannelDirectory, useClass: WidgetChannelRepository },
         { provide: VisitorConversations, useClass: VisitorConversationRepository },

@@ -25,3 +25,5 @@ export { KafkaRecordContext } from './transport/kafka-record.context';
 export { PassThroughRpcFilter } from './transport/pass-through-rpc.filter';
 export { PerInstanceGroups } from './transport/per-instance-groups';
 export { IS_PUBLIC, Public } from './public.decorator';
+export { CODE_OF_HTTP_STATUS, edgeFailureOf, type EdgeFailure } from './http-edge/failure-code';
+export { flattenValidationErrors, whitelistValidationPipe, type FieldProblem } from './http-edge/validation.pipe';

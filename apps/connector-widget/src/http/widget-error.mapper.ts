@@ -1,11 +1,12 @@
-import { HttpException } from '@nestjs/common';
-import { DomainError, ErrorCode, errorMessage, Locale } from '@crm/domain';
-import { isInfrastructureError } from '@crm/service-kit';
+import { ErrorCode, errorMessage, Locale } from '@crm/domain';
+import { edgeFailureOf } from '@crm/service-kit';
 
 /** HTTP status of each code the visitor API answers with (anything else is a 500). */
 export const WIDGET_HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.VALIDATION_FAILED]: 400,
+  [ErrorCode.UNAUTHORIZED]: 401,
   [ErrorCode.WIDGET_SESSION_INVALID]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
   [ErrorCode.WIDGET_ORIGIN_NOT_ALLOWED]: 403,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.CHANNEL_NOT_FOUND]: 404,
@@ -13,13 +14,6 @@ export const WIDGET_HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.RATE_LIMITED]: 429,
   [ErrorCode.INTERNAL]: 500,
   [ErrorCode.DEPENDENCY_UNAVAILABLE]: 503,
-};
-
-const CODE_OF_STATUS: Record<number, ErrorCode> = {
-  400: ErrorCode.VALIDATION_FAILED,
-  404: ErrorCode.NOT_FOUND,
-  413: ErrorCode.PAYLOAD_TOO_LARGE,
-  429: ErrorCode.RATE_LIMITED,
 };
 
 export interface WidgetErrorBody {
@@ -31,23 +25,8 @@ export interface WidgetErrorBody {
 
 /** Any failure → the API's error shape `{ statusCode, code, message, details? }`, message in ru/en. */
 export function widgetErrorBody(exception: unknown, locale: Locale): { body: WidgetErrorBody; retryAfterSeconds?: number } {
-  let code: ErrorCode;
-  let params: Record<string, string | number> = {};
-  let details: unknown;
-  if (exception instanceof DomainError) {
-    code = exception.code;
-    params = exception.params;
-    details = exception.details;
-  } else {
-    const status =
-      exception instanceof HttpException
-        ? exception.getStatus()
-        : typeof (exception as { status?: unknown })?.status === 'number'
-          ? (exception as { status: number }).status
-          : 500;
-    // Our Postgres or Kafka unreachable: the visitor's script retries a 503 with the same clientMessageId.
-    code = CODE_OF_STATUS[status] ?? (isInfrastructureError(exception) ? ErrorCode.DEPENDENCY_UNAVAILABLE : ErrorCode.INTERNAL);
-  }
+  // Our Postgres or Kafka unreachable → 503: the visitor's script retries it with the same clientMessageId.
+  const { code, params, details } = edgeFailureOf(exception);
   const statusCode = WIDGET_HTTP_STATUS[code] ?? 500;
   let retryAfterSeconds: number | undefined;
   if (code === ErrorCode.RATE_LIMITED && details && typeof details === 'object') {
