@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { ErrorCode } from '@crm/domain';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/auth.decorators';
@@ -13,6 +14,7 @@ import { ListDialogsQueryDto } from './list-dialogs/list-dialogs.dto';
 import { ListDialogsUseCase } from './list-dialogs/list-dialogs.usecase';
 import { ListMessagesUseCase } from './list-messages/list-messages.usecase';
 import { MarkDialogReadUseCase } from './mark-dialog-read/mark-dialog-read.usecase';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, parseIdempotencyKey } from './send-reply/idempotency-key';
 import { SendReplyCommand, SendReplyDto } from './send-reply/send-reply.dto';
 import { SendReplyUseCase } from './send-reply/send-reply.usecase';
 
@@ -64,17 +66,40 @@ export class DialogsController {
   @ApiOperation({
     operationId: 'sendDialogReply',
     summary: 'Reply in the dialog',
-    description: 'Stored as `queued` and sent out through the channel; its status then moves forward (sent → delivered → read, or failed with errorCode).',
+    description:
+      'Stored as `queued` and sent out through the channel; its status then moves forward (sent → delivered → read, or failed with errorCode). ' +
+      'With an `Idempotency-Key`, repeating the request (after a timeout, a lost answer, a double click) returns the reply the first one created — with its current status and `Idempotent-Replayed: true` — and sends nothing again.',
   })
   @ApiParam(ID_PARAM)
-  @ApiCreatedResponse({ type: MessageResponse })
+  @ApiHeader({
+    name: IDEMPOTENCY_KEY_HEADER,
+    required: false,
+    description: 'Any 1–255 visible ASCII characters unique per reply (a UUID), kept as long as the reply. The same key with another dialog or body → 422 IDEMPOTENCY_KEY_REUSED.',
+    schema: { type: 'string', minLength: 1, maxLength: 255, example: '5b0d9a7e-3f41-4c2e-9a43-2f8e51c0a7d1' },
+  })
+  @ApiCreatedResponse({
+    type: MessageResponse,
+    headers: { [IDEMPOTENT_REPLAYED_HEADER]: { description: '`true` when this is the reply an earlier request with the same Idempotency-Key created', schema: { type: 'string', enum: ['true'] } } },
+  })
   @ApiErrors([400, 401, 404, 409, 422], {
     ...NOT_FOUND,
     409: { code: 'CHANNEL_INACTIVE', message: 'Канал отключён', description: 'The dialog’s channel is inactive or deleted' },
-    422: { code: 'REPLY_WINDOW_CLOSED', message: 'Окно ответа закрыто', description: 'Outside the type’s reply window (WhatsApp: 24 h) only a template may be sent' },
+    422: {
+      code: 'REPLY_WINDOW_CLOSED',
+      message: 'Окно ответа закрыто',
+      description: 'REPLY_WINDOW_CLOSED: outside the type’s reply window (WhatsApp: 24 h) only a template may be sent; IDEMPOTENCY_KEY_REUSED: the key was used for another reply',
+    },
   })
-  reply(@CurrentUser() user: AuthUser, @Param('id', DialogId) id: string, @Body() body: SendReplyDto): Promise<MessageResponse> {
-    return this.sendReply.execute(user, new SendReplyCommand(id, body.text, body.template));
+  async reply(
+    @CurrentUser() user: AuthUser,
+    @Param('id', DialogId) id: string,
+    @Body() body: SendReplyDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<MessageResponse> {
+    const { message, replayed } = await this.sendReply.execute(user, new SendReplyCommand(id, body.text, body.template, parseIdempotencyKey(idempotencyKey)));
+    if (replayed) res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    return message;
   }
 
   @Post(':id/close')

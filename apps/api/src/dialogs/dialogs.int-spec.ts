@@ -258,6 +258,58 @@ describe('dialogs, clients, leads and live events: api + lead-routing (real Kafk
     expect((await messagesOf(dialogId)).map((m: { id: string }) => m.id).slice(0, 3)).toEqual([doomed, marker, messageId]);
   });
 
+  it('a reply repeated with its Idempotency-Key (concurrently or later) is one message and one send command; the key of another request is refused', async () => {
+    await inbound('chat-idem');
+    const dialogId = await dialogOf('chat-idem');
+    const key = randomUUID();
+    const send = (body: Record<string, unknown>, k: string = key, path = `/api/v1/dialogs/${dialogId}/messages`) => api.request('POST', path, { token: agentA, body, headers: { 'idempotency-key': k } });
+    const outboundCommands = async () =>
+      (await api.dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE event_type = 'message.outbound' AND payload->'data'->>'dialogId' = $1`, [dialogId]))[0].n;
+
+    // A double click and a retry after a lost answer: five at once, one of them creates, the others get its reply.
+    const answers = await Promise.all(Array.from({ length: 5 }, () => send({ text: 'Доставка завтра' })));
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
+    const ids = new Set(answers.map((a) => a.body.id));
+    expect(ids.size).toBe(1);
+    const [messageId] = [...ids];
+    expect(answers.filter((a) => a.headers.get('idempotent-replayed') === 'true')).toHaveLength(4);
+    expect(await outboundCommands()).toBe(1);
+
+    // Later, the repeat shows the reply as it is now.
+    await status(messageId, 'chat-idem', 'sent', { externalMessageId: 'tg-idem-1' });
+    await waitFor(async () => (await messagesOf(dialogId)).find((m: { id: string }) => m.id === messageId).status === 'sent', 20_000, 'sent');
+    const later = await send({ text: 'Доставка завтра' });
+    expect(later.status).toBe(201);
+    expect(later.headers.get('idempotent-replayed')).toBe('true');
+    expect(later.body).toMatchObject({ id: messageId, status: 'sent', externalId: 'tg-idem-1' });
+
+    // The same key for another body or another dialog is another request: refused, nothing stored or sent.
+    const otherBody = await send({ text: 'Доставка послезавтра' });
+    expect(otherBody.status).toBe(422);
+    expect(otherBody.body).toMatchObject({ statusCode: 422, code: 'IDEMPOTENCY_KEY_REUSED' });
+    await inbound('chat-idem-2');
+    const otherDialog = await dialogOf('chat-idem-2');
+    const elsewhere = await send({ text: 'Доставка завтра' }, key, `/api/v1/dialogs/${otherDialog}/messages`);
+    expect(elsewhere.status).toBe(422);
+    expect(elsewhere.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await messagesOf(otherDialog)).filter((m: { direction: string }) => m.direction === 'out')).toEqual([]);
+    const texts = (await messagesOf(dialogId)).filter((m: { direction: string }) => m.direction === 'out').map((m: { text: string }) => m.text);
+    expect(texts).toEqual(['Доставка завтра']);
+    expect(await outboundCommands()).toBe(1);
+
+    // Without a key every request is a new reply; a malformed key is a 400 naming the header.
+    await send({ text: 'Ещё вопрос?' }, randomUUID());
+    const plain = await api.request('POST', `/api/v1/dialogs/${dialogId}/messages`, { token: agentA, body: { text: 'Ещё вопрос?' } });
+    expect(plain.status).toBe(201);
+    expect(await outboundCommands()).toBe(3);
+    for (const bad of ['has space', 'x'.repeat(256)]) {
+      const res = await api.request('POST', `/api/v1/dialogs/${dialogId}/messages`, { token: agentA, body: { text: 'нет' }, headers: { 'idempotency-key': bad } });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'Idempotency-Key', constraints: [expect.stringContaining('visible ASCII')] }] });
+    }
+    expect(await outboundCommands()).toBe(3);
+  });
+
   it('another account gets 404 for this account’s dialogs, clients and leads, and sees none of them in its lists', async () => {
     await inbound('chat-3');
     const dialogId = await dialogOf('chat-3');

@@ -41,6 +41,7 @@ export const ERROR_MESSAGES: Catalog = {
   [ErrorCode.WHATSAPP_BUSINESS_ACCOUNT_REQUIRED]: { ru: 'Для шаблонов укажите в настройках канала ID бизнес-аккаунта WhatsApp (businessAccountId)', en: 'Templates need the WhatsApp Business Account ID (businessAccountId) in the channel settings' },
   [ErrorCode.TEMPLATES_NOT_SUPPORTED]: { ru: 'Этот тип канала не поддерживает шаблоны сообщений', en: 'This channel type has no message templates' },
   [ErrorCode.REPLY_WINDOW_CLOSED]: { ru: 'Окно ответа закрыто ({hours} ч после последнего сообщения клиента): отправьте одобренный шаблон', en: 'The reply window is closed ({hours} h after the customer\'s last message): send an approved template' },
+  [ErrorCode.IDEMPOTENCY_KEY_REUSED]: { ru: 'Этот Idempotency-Key уже использован для другого запроса', en: 'This Idempotency-Key was already used for another request' },
   [ErrorCode.VK_TOKEN_INVALID]: { ru: 'ВКонтакте отклонил ключ доступа сообщества', en: 'VK rejected the community access token' },
   [ErrorCode.VK_GROUP_MISMATCH]: { ru: 'Ключ доступа принадлежит другому сообществу, не {groupId}', en: 'The access token belongs to another community, not {groupId}' },
   [ErrorCode.VK_CONFIRMATION_CODE_REQUIRED]: {

@@ -22,6 +22,7 @@ import { OutboxEntity } from './outbox.entity';
 import { ProcessedEventEntity } from './processed-event.entity';
 import { SendRateLimitEntity } from './send-rate-limit.entity';
 import { TelegramAlbumPartEntity } from './telegram-album-part.entity';
+import { ReplyRequestEntity } from './reply-request.entity';
 import { VkMessagePermissionEntity } from './vk-message-permission.entity';
 import { VkSendRandomIdEntity } from './vk-send-random-id.entity';
 import { VkSendSequenceEntity } from './vk-send-sequence.entity';
@@ -49,6 +50,7 @@ export {
   OutboundDeliveryEntity,
   OutboxEntity,
   ProcessedEventEntity,
+  ReplyRequestEntity,
   SendRateLimitEntity,
   TelegramAlbumPartEntity,
   VkMessagePermissionEntity,
@@ -85,4 +87,5 @@ export const ALL_ENTITIES = [
   LeaseEntity,
   SendRateLimitEntity,
   ClientMergeEntity,
+  ReplyRequestEntity,
 ];

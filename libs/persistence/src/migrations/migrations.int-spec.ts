@@ -27,6 +27,7 @@ const DATA_TABLES = [
   'outbound_deliveries',
   'outbox',
   'processed_events',
+  'reply_requests',
   'send_rate_limits',
   'telegram_album_parts',
   'vk_message_permissions',

@@ -41,12 +41,18 @@ export async function loadErasureScope(m: EntityManager, accountId: string, clie
 /**
  * Message contents of the client's dialogs: texts, attachment references, locations, shared contacts, platform
  * extras, platform ids (a WhatsApp message id encodes the phone) and error texts; edit history is deleted. The rows
- * stay (direction, kind, status, times): anonymous counts. Outbound messages still waiting are failed.
+ * stay (direction, kind, status, times): anonymous counts. Outbound messages still waiting are failed. The
+ * Idempotency-Keys of the replies go too (their fingerprint is a hash of the reply's text).
  */
 export async function eraseMessages(m: EntityManager, s: ErasureScope): Promise<number> {
   const dialogIds = s.dialogs.map((d) => d.id);
   await m.query(
     `DELETE FROM message_revisions r USING messages msg
+      WHERE r.account_id = $1 AND msg.account_id = $1 AND r.message_id = msg.id AND msg.dialog_id = ANY($2::uuid[])`,
+    [s.accountId, dialogIds],
+  );
+  await m.query(
+    `DELETE FROM reply_requests r USING messages msg
       WHERE r.account_id = $1 AND msg.account_id = $1 AND r.message_id = msg.id AND msg.dialog_id = ANY($2::uuid[])`,
     [s.accountId, dialogIds],
   );

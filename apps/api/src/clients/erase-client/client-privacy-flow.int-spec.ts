@@ -132,8 +132,10 @@ describe('client export and erasure (api + lead-routing, real Kafka and Postgres
     const b = await conversation(bob);
     expect(a.client_id).not.toBe(b.client_id);
     // A second conversation of Alice (a second dialog row is impossible for one chat; a closed one reopens it).
-    const sent = await call('POST', `/dialogs/${a.dialog_id}/messages`, admin, { text: reply });
+    const replyKey = `reply-key-${randomUUID()}`;
+    const sent = await api.request('POST', `/api/v1/dialogs/${a.dialog_id}/messages`, { token: admin, body: { text: reply }, headers: { 'idempotency-key': replyKey } });
     expect(sent.status).toBe(201);
+    expect((await api.dataSource.query(`SELECT count(*)::int AS n FROM reply_requests WHERE message_id = $1`, [sent.body.id]))[0].n).toBe(1);
 
     // Export: admin only, 404 for another account, everything of Alice and nothing of Bob.
     expect((await call('GET', `/clients/${a.client_id}/export`, api.token(accountId, 'agent'))).status).toBe(403);
@@ -155,7 +157,7 @@ describe('client export and erasure (api + lead-routing, real Kafka and Postgres
     const erased = await call('DELETE', `/clients/${a.client_id}`);
     expect(erased.status).toBe(200);
     expect(erased.body).toMatchObject({ clientId: a.client_id, dialogs: 1, messages: 4, leads: 1, identities: 1 });
-    const aliceData = [alice.name, alice.username, alice.phone, alice.visitorId, reply, ...alice.texts];
+    const aliceData = [alice.name, alice.username, alice.phone, alice.visitorId, reply, replyKey, ...alice.texts];
     expect(await findEverywhere(aliceData)).toEqual([]);
     expect((await findEverywhere([bob.name, ...bob.texts])).length).toBeGreaterThan(0);
     expect((await call('GET', `/clients/${a.client_id}`)).status).toBe(404);

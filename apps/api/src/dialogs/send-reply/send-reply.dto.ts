@@ -52,5 +52,7 @@ export class SendReplyCommand {
     readonly dialogId: string,
     readonly text: string | undefined,
     readonly template?: ReplyTemplateDto,
+    /** The request's Idempotency-Key: a repeat with it returns the reply the first request created. */
+    readonly idempotencyKey?: string,
   ) {}
 }

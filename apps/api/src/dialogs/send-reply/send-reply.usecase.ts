@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ChannelTypeRegistry } from '@crm/channel-types';
@@ -13,10 +14,32 @@ import type { SendReplyCommand } from './send-reply.dto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** What a reply request returns: the reply, and whether an earlier request with the same Idempotency-Key created it. */
+export interface SentReply {
+  message: MessageResponse;
+  replayed: boolean;
+}
+
+interface LockedDialog {
+  id: string;
+  channel_id: string;
+  external_chat_id: string;
+  channel_type: ChannelType;
+  channel_status: string;
+  channel_deleted_at: Date | null;
+}
+
+/** The request an Idempotency-Key stands for: its dialog and body (a repeat must be the same request). */
+function fingerprintOf(command: SendReplyCommand): string {
+  const body = { dialogId: command.dialogId, text: command.text ?? null, template: command.template ?? null };
+  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+}
+
 /**
  * An agent's reply: stored as an outbound message `queued`, and — in the same transaction, through the outbox — a
  * send command on channels.outbound.v1 (key channelId:externalChatId, so it follows the chat's order) and a
  * message.sent CRM event. The connector reports delivery on channels.status.v1 (ApplyMessageStatusUseCase).
+ * With an Idempotency-Key, a repeated request returns the reply the first one created and sends nothing again.
  */
 @Injectable()
 export class SendReplyUseCase {
@@ -25,58 +48,93 @@ export class SendReplyUseCase {
     @Inject(ChannelTypeRegistry) private readonly registry: ChannelTypeRegistry,
   ) {}
 
-  async execute(user: AuthUser, command: SendReplyCommand): Promise<MessageResponse> {
+  async execute(user: AuthUser, command: SendReplyCommand): Promise<SentReply> {
     return this.dataSource.transaction(async (m) => {
-      const [dialog] = (await m.query(
-        `SELECT d.id, d.channel_id, d.external_chat_id, c.type AS channel_type, c.status AS channel_status, c.deleted_at AS channel_deleted_at
-           FROM dialogs d JOIN channels c ON c.id = d.channel_id AND c.account_id = d.account_id
-          WHERE d.account_id = $1 AND d.id = $2
-            FOR UPDATE OF d`,
-        [user.accountId, command.dialogId],
-      )) as Array<{ id: string; channel_id: string; external_chat_id: string; channel_type: ChannelType; channel_status: string; channel_deleted_at: Date | null }>;
-      if (!dialog) throw new DomainError(ErrorCode.DIALOG_NOT_FOUND);
+      const dialog = await this.lockDialog(m, user.accountId, command.dialogId);
+      // After the lock: a repeat of a request with the same key waits for the first one and finds its reply.
+      const earlier = command.idempotencyKey ? await this.earlierReply(m, user.accountId, command.idempotencyKey, fingerprintOf(command)) : undefined;
+      if (earlier) return { message: presentMessage(earlier), replayed: true };
       if (dialog.channel_deleted_at || dialog.channel_status === 'inactive') throw new DomainError(ErrorCode.CHANNEL_INACTIVE);
       await this.checkReplyAllowed(m, user.accountId, dialog.id, dialog.channel_type, command);
-
-      const messageId = newTimeOrderedId();
-      const template = command.template ? { name: command.template.name, language: command.template.language, ...(command.template.components ? { components: command.template.components } : {}) } : undefined;
-      const data = validateContract(OutboundMessageData, {
-        messageId,
-        dialogId: dialog.id,
-        channelType: dialog.channel_type,
-        externalChatId: dialog.external_chat_id,
-        text: command.text ?? '',
-        ...(template ? { template } : {}),
-      });
-      const [row] = (await m.query(
-        `INSERT INTO messages (id, account_id, dialog_id, channel_id, direction, kind, text, context, status, author_user_id)
-         VALUES ($1, $2, $3, $4, 'out', 'text', $5, $6::jsonb, 'queued', $7)
-         RETURNING ${MESSAGE_COLUMNS}`,
-        [messageId, user.accountId, dialog.id, dialog.channel_id, command.text ?? null, template ? JSON.stringify({ template }) : null, UUID.test(user.userId) ? user.userId : null],
-      )) as MessageRow[];
-      await m.query(`UPDATE dialogs SET last_message_at = GREATEST(last_message_at, now()), updated_at = now() WHERE account_id = $1 AND id = $2`, [
-        user.accountId,
-        dialog.id,
-      ]);
-      const scope = { accountId: user.accountId, channelId: dialog.channel_id };
-      await enqueueOutbox(m, [
-        {
-          accountId: user.accountId,
-          topic: Topics.ChannelsOutbound,
-          key: chatKey(dialog.channel_id, dialog.external_chat_id),
-          envelope: createEnvelope('message.outbound', data, scope),
-          // Connectors keep only their type's commands by this header, without decoding the others.
-          headers: { [HEADER_CHANNEL_TYPE]: dialog.channel_type },
-        },
-        {
-          accountId: user.accountId,
-          topic: Topics.CrmEvents,
-          key: crmEventKey(dialog.id),
-          envelope: createEnvelope('crm.event', { kind: 'message.sent', dialogId: dialog.id, messageId, status: 'queued' }, scope),
-        },
-      ]);
-      return presentMessage(row);
+      const row = await this.storeReply(m, user, dialog, command);
+      return { message: presentMessage(row), replayed: false };
     });
+  }
+
+  private async lockDialog(m: EntityManager, accountId: string, dialogId: string): Promise<LockedDialog> {
+    const [dialog] = (await m.query(
+      `SELECT d.id, d.channel_id, d.external_chat_id, c.type AS channel_type, c.status AS channel_status, c.deleted_at AS channel_deleted_at
+         FROM dialogs d JOIN channels c ON c.id = d.channel_id AND c.account_id = d.account_id
+        WHERE d.account_id = $1 AND d.id = $2
+          FOR UPDATE OF d`,
+      [accountId, dialogId],
+    )) as LockedDialog[];
+    if (!dialog) throw new DomainError(ErrorCode.DIALOG_NOT_FOUND);
+    return dialog;
+  }
+
+  /** The reply an earlier request with this key created; the key used for another dialog or body → IDEMPOTENCY_KEY_REUSED. */
+  private async earlierReply(m: EntityManager, accountId: string, key: string, fingerprint: string): Promise<MessageRow | undefined> {
+    const [request] = (await m.query(`SELECT message_id, fingerprint FROM reply_requests WHERE account_id = $1 AND idempotency_key = $2`, [accountId, key])) as Array<{ message_id: string; fingerprint: string }>;
+    if (!request) return undefined;
+    if (request.fingerprint !== fingerprint) throw new DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED);
+    const [row] = (await m.query(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE account_id = $1 AND id = $2`, [accountId, request.message_id])) as MessageRow[];
+    return row;
+  }
+
+  /** The outbound message `queued`, its key, and through the outbox the send command and the message.sent CRM event. */
+  private async storeReply(m: EntityManager, user: AuthUser, dialog: LockedDialog, command: SendReplyCommand): Promise<MessageRow> {
+    const messageId = newTimeOrderedId();
+    const template = command.template ? { name: command.template.name, language: command.template.language, ...(command.template.components ? { components: command.template.components } : {}) } : undefined;
+    const data = validateContract(OutboundMessageData, {
+      messageId,
+      dialogId: dialog.id,
+      channelType: dialog.channel_type,
+      externalChatId: dialog.external_chat_id,
+      text: command.text ?? '',
+      ...(template ? { template } : {}),
+    });
+    const [row] = (await m.query(
+      `INSERT INTO messages (id, account_id, dialog_id, channel_id, direction, kind, text, context, status, author_user_id)
+       VALUES ($1, $2, $3, $4, 'out', 'text', $5, $6::jsonb, 'queued', $7)
+       RETURNING ${MESSAGE_COLUMNS}`,
+      [messageId, user.accountId, dialog.id, dialog.channel_id, command.text ?? null, template ? JSON.stringify({ template }) : null, UUID.test(user.userId) ? user.userId : null],
+    )) as MessageRow[];
+    if (command.idempotencyKey) await this.claimKey(m, user.accountId, command.idempotencyKey, messageId, fingerprintOf(command));
+    await m.query(`UPDATE dialogs SET last_message_at = GREATEST(last_message_at, now()), updated_at = now() WHERE account_id = $1 AND id = $2`, [
+      user.accountId,
+      dialog.id,
+    ]);
+    const scope = { accountId: user.accountId, channelId: dialog.channel_id };
+    await enqueueOutbox(m, [
+      {
+        accountId: user.accountId,
+        topic: Topics.ChannelsOutbound,
+        key: chatKey(dialog.channel_id, dialog.external_chat_id),
+        envelope: createEnvelope('message.outbound', data, scope),
+        // Connectors keep only their type's commands by this header, without decoding the others.
+        headers: { [HEADER_CHANNEL_TYPE]: dialog.channel_type },
+      },
+      {
+        accountId: user.accountId,
+        topic: Topics.CrmEvents,
+        key: crmEventKey(dialog.id),
+        envelope: createEnvelope('crm.event', { kind: 'message.sent', dialogId: dialog.id, messageId, status: 'queued' }, scope),
+      },
+    ]);
+    return row;
+  }
+
+  /**
+   * Records the key with the new reply. A concurrent request with the key in another dialog (the same dialog waits on
+   * its lock) holds it already: this one is another request, refused — its transaction, reply included, rolls back.
+   */
+  private async claimKey(m: EntityManager, accountId: string, key: string, messageId: string, fingerprint: string): Promise<void> {
+    const claimed = (await m.query(
+      `INSERT INTO reply_requests (account_id, idempotency_key, message_id, fingerprint) VALUES ($1, $2, $3, $4) ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING message_id`,
+      [accountId, key, messageId, fingerprint],
+    )) as unknown[];
+    if (claimed.length === 0) throw new DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED);
   }
 
   /**
