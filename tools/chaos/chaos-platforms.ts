@@ -28,6 +28,8 @@ export interface ChaosChannel {
   call(chat: string, seq: number, text: string): Promise<WebhookCall>;
   /** Every credential of the channel: what the admin gave us and what we generated for them (the secret scan's list). */
   secrets: NamedSecret[];
+  /** The texts of the agent replies the customer of `chat` received, in the order the platform got them. */
+  delivered(chat: string): Promise<string[]>;
 }
 
 export interface ChaosFakes {
@@ -129,6 +131,11 @@ const CHANNEL_BUILDERS: Record<ChaosChannelType, ChannelBuilder> = {
         { name: 'telegram botToken', value: bot.token },
         ...(webhook.secretToken ? [{ name: 'telegram webhook secret_token', value: webhook.secretToken }] : []),
       ],
+      delivered: async (chat) =>
+        telegram
+          .sentMessages(bot.token)
+          .filter((m) => (m.chat as { id: unknown }).id === chatIds(chat))
+          .map((m) => String(m.text)),
       call: memoized((chat, seq, text) => {
         const chatId = chatIds(chat);
         const update = { ...FakeTelegramServer.textUpdate({ chatId, text, messageId: seq + 1, from: { id: chatId, is_bot: false, first_name: `Chaos ${chat}` } }), update_id: updateId++ };
@@ -149,8 +156,15 @@ const CHANNEL_BUILDERS: Record<ChaosChannelType, ChannelBuilder> = {
         { name: 'whatsapp appSecret', value: number.appSecret },
         { name: 'whatsapp verifyToken', value: String(channel.connection.verifyToken) },
       ],
+      delivered: async (chat) =>
+        graph
+          .sent(number.phoneNumberId)
+          .filter((s) => s.to.replace(/^\+/, '') === String(senders(chat)))
+          .map((s) => String((s.body.text as { body?: unknown } | undefined)?.body)),
       call: memoized((chat, seq, text) => {
         const waId = String(senders(chat));
+        // The customer writing opens WhatsApp's 24-hour window for the agent's free-text replies.
+        graph.customerWrote(number.phoneNumberId, waId);
         const body = JSON.stringify(
           FakeGraphServer.webhook(number, {
             contacts: [{ profile: { name: `Chaos ${chat}` }, wa_id: waId }],
@@ -183,6 +197,7 @@ const CHANNEL_BUILDERS: Record<ChaosChannelType, ChannelBuilder> = {
         { name: 'vk accessToken', value: community.token },
         { name: 'vk callback secretKey', value: secret },
       ],
+      delivered: async (chat) => vk.sent.filter((s) => s.groupId === community.groupId && s.peerId === userOf(chat)).map((s) => s.message ?? ''),
       call: memoized((chat, _seq, text) => ({ url, headers: { 'content-type': 'application/json' }, body: JSON.stringify(vk.messageNew(community, secret, { from_id: userOf(chat), text })) })),
     };
   },
@@ -198,6 +213,7 @@ const CHANNEL_BUILDERS: Record<ChaosChannelType, ChannelBuilder> = {
         { name: 'avito clientSecret', value: account.clientSecret },
         { name: 'avito hook secret', value: decodeURIComponent(new URL(url).pathname.split('/').filter(Boolean).pop() ?? '') },
       ],
+      delivered: async (chat) => avito.sent.filter((s) => s.userId === account.userId && s.chatId === `u2u-chaos-${chat}`).map((s) => s.text),
       call: memoized((chat, seq, text) => {
         const chatId = `u2u-chaos-${chat}`;
         if (!chats.has(chatId)) {
@@ -220,6 +236,8 @@ const CHANNEL_BUILDERS: Record<ChaosChannelType, ChannelBuilder> = {
       channelId: channel.id,
       // The public key is public by design (it is in every page's snippet); visitor tokens are per-visitor bearer tokens.
       secrets: [],
+      // What the visitor's page shows: the agent's messages of its history (paged back to the first).
+      delivered: async (chat) => (await widgetHistory(`${base}/widget/v1/${key}/messages`, origin, await tokenOf(chat))).filter((m) => m.author === 'agent').map((m) => String(m.text)),
       call: memoized(async (chat, seq, text) => ({
         url: `${base}/widget/v1/${key}/messages`,
         headers: { 'content-type': 'application/json', origin, authorization: `Bearer ${await tokenOf(chat)}` },
@@ -237,6 +255,19 @@ async function startWidgetSession(url: string, origin: string, name: string): Pr
     if (res?.ok) return String(((await res.json()) as { token: string }).token);
     if (Date.now() > deadline) throw new Error(`widget session not started in 300 s (last: ${res?.status ?? 'no answer'})`);
     await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+  }
+}
+
+/** A visitor's whole history, oldest first (pages of 100, back through `before`). */
+async function widgetHistory(url: string, origin: string, token: string): Promise<Array<{ author: string; text: string | null }>> {
+  const items: Array<{ author: string; text: string | null; cursor: string | null }> = [];
+  for (let before: string | null | undefined; ; ) {
+    const res = await fetch(`${url}?limit=100${before ? `&before=${encodeURIComponent(before)}` : ''}`, { headers: { origin, authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) throw new Error(`widget history: ${res.status}`);
+    const page = (await res.json()) as { items: Array<{ author: string; text: string | null; cursor: string | null }>; hasMore: boolean };
+    items.unshift(...page.items);
+    before = page.items[0]?.cursor;
+    if (!page.hasMore || !before) return items;
   }
 }
 

@@ -10,6 +10,11 @@ const COLUMNS: Array<[string, (r: ChaosRow) => string]> = [
   ['out of order', (r) => String(r.outOfOrder)],
   ['bad conversations', (r) => String(r.badConversations)],
   ['forwarded once', (r) => `${r.forwarded}${r.forwardedTwice ? ` (+${r.forwardedTwice} twice)` : ''}${r.notForwarded ? ` (${r.notForwarded} not)` : ''}`],
+  [
+    'replies delivered once',
+    (r) =>
+      `${r.repliesDelivered}/${r.repliesAcked}${r.repliesInDoubt ? ` (${r.repliesInDoubt} in doubt)` : ''}${r.repliesDeliveredTwice ? ` (+${r.repliesDeliveredTwice} twice)` : ''}${r.repliesLost ? ` (${r.repliesLost} lost)` : ''}${r.repliesOutOfOrder ? ` (${r.repliesOutOfOrder} out of order)` : ''}`,
+  ],
   ['recovery', (r) => `${(r.recoveryMs / 1000).toFixed(1)} s`],
   ['longest wait for a 2xx', (r) => `${(r.longestWaitMs / 1000).toFixed(1)} s`],
   ['refused answers', (r) => Object.entries(r.refusals).map(([k, v]) => `${k}:${v}`).join(' ') || '-'],

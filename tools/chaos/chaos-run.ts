@@ -7,6 +7,7 @@ import { Pool } from 'pg';
 import { checkScenario, type ScenarioFigures } from './chaos-check';
 import type { ChaosContext, ChaosFault } from './chaos-faults';
 import { ChaosLoad, deliverUntilAccepted } from './chaos-load';
+import { ChaosReplies, checkReplies, NO_REPLIES, type ReplyFigures } from './chaos-replies';
 import { type ApiCall, CHAOS_CHANNEL_TYPES, type ChaosChannel, createChaosChannel } from './chaos-platforms';
 import { type ServiceRunner } from './chaos-stack';
 import { startChaosSystem } from './chaos-system';
@@ -25,7 +26,7 @@ export interface ChaosOptions {
   log: (line: string) => void;
 }
 
-export interface ChaosRow extends ScenarioFigures {
+export interface ChaosRow extends ScenarioFigures, ReplyFigures {
   fault: string;
   /** From the end of the fault until every chat's message was accepted again. */
   recoveryMs: number;
@@ -49,9 +50,13 @@ export function secretScanIsClean(scan: SecretScanResult): boolean {
   return scan.findings.length === 0 && scan.scanned.kafkaComplete;
 }
 
-/** A row is clean when nothing acknowledged is missing, doubled, reordered, misrouted or unforwarded. */
-export function rowIsClean(row: ScenarioFigures): boolean {
-  return row.missing === 0 && row.duplicates === 0 && row.outOfOrder === 0 && row.badConversations === 0 && row.forwardedTwice === 0 && row.notForwarded === 0;
+/**
+ * A row is clean when nothing acknowledged is missing, doubled, reordered, misrouted or unforwarded — and no accepted
+ * reply reached its customer twice, out of order, or not at all without saying so.
+ */
+export function rowIsClean(row: ScenarioFigures & ReplyFigures): boolean {
+  const inbound = row.missing === 0 && row.duplicates === 0 && row.outOfOrder === 0 && row.badConversations === 0 && row.forwardedTwice === 0 && row.notForwarded === 0;
+  return inbound && row.repliesDeliveredTwice === 0 && row.repliesLost === 0 && row.repliesOutOfOrder === 0;
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
@@ -85,12 +90,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     options.log(`channels: ${channels.map((c) => `${c.type} ${c.channelId}`).join(', ')}`);
 
     const ctx: ChaosContext = { stack, infra, fakes, log: options.log };
+    const agent = { publicUrl: stack.publicUrl, token };
     const rows: ChaosRow[] = [];
     const texts: string[] = [];
     for (const [index, fault] of options.faults.entries()) {
-      rows.push(await runScenario(ctx, { db, accountId, channels, fault, scenario: `s${index}`, options, recorded, texts }));
+      rows.push(await runScenario(ctx, { db, accountId, channels, fault, scenario: `s${index}`, options, recorded, texts, agent }));
     }
-    if (options.duplicateDeliveries > 0) rows.push(await runDuplicates(ctx, { db, accountId, channels, scenario: 'dup', options, recorded, texts }));
+    if (options.duplicateDeliveries > 0) rows.push(await runDuplicates(ctx, { db, accountId, channels, scenario: 'dup', options, recorded, texts, agent }));
     const runSecrets: NamedSecret[] = [
       { name: 'SECRETS_KEY', value: secrets.SECRETS_KEY },
       { name: 'AUTH_JWT_SECRET', value: secrets.AUTH_JWT_SECRET },
@@ -117,6 +123,8 @@ interface ScenarioInput {
   recorded: RecordedResponses;
   /** A sample of the texts sent, for the log scan. */
   texts: string[];
+  /** Where and as whom the scenario's agent replies. */
+  agent: { publicUrl: string; token: string };
 }
 
 /** Response bodies of the run, each distinct body once per label (the load repeats the same answers thousands of times). */
@@ -213,18 +221,24 @@ async function runScenario(ctx: ChaosContext, input: ScenarioInput & { fault: Ch
     intervalMs: options.intervalMs,
     onAnswer: (channel, status, body) => input.recorded.add(`POST /webhooks/${channel.type} → ${status}`, body),
   });
+  // Agents answer in every chat the load opens, at a quarter of the customers' pace.
+  const replies = new ChaosReplies(input.channels, { scenario: input.scenario, chatsPerChannel: options.chatsPerChannel, intervalMs: options.intervalMs * 4, db: input.db, accountId: input.accountId, ...input.agent });
   load.start();
+  replies.start();
   await sleep(options.warmupMs);
   await input.fault.run(ctx);
   const faultEnded = Date.now();
   while (load.chatsRetrying > 0 && Date.now() - faultEnded < 300_000) await sleep(100);
   const recoveryMs = Date.now() - faultEnded;
   await sleep(options.settleMs);
-  await load.stop();
+  await Promise.all([load.stop(), replies.stop()]);
   const figures = await checkScenario(input.db, ctx.fakes.bitrix24, { accountId: input.accountId, scenario: input.scenario, acked: load.acked, timeoutMs: drainTimeoutMs(load.acked.length) });
-  input.texts.push(...sample(load.acked.map((m) => m.text), 100));
-  options.log(`  ${figures.acked} acked, ${figures.stored} stored, recovered in ${recoveryMs} ms${figures.examples.length ? `; ${figures.examples.join('; ')}` : ''}`);
-  return { fault: input.fault.name, recoveryMs, longestWaitMs: load.longestWaitMs, refusals: Object.fromEntries(load.refusals), ...figures };
+  const replyFigures = await checkReplies(input.db, input.channels, { accountId: input.accountId, acked: replies.acked, timeoutMs: drainTimeoutMs(replies.acked.length) });
+  input.texts.push(...sample([...load.acked.map((m) => m.text), ...replies.acked.map((r) => r.text)], 100));
+  const notes = [...figures.examples, ...replyFigures.replyExamples];
+  options.log(`  ${figures.acked} acked, ${figures.stored} stored, ${replyFigures.repliesAcked} replies (${replyFigures.repliesDelivered} delivered once, ${replyFigures.repliesInDoubt} in doubt), recovered in ${recoveryMs} ms${notes.length ? `; ${notes.join('; ')}` : ''}`);
+  const refusals = Object.fromEntries([...load.refusals, ...replies.refusals]);
+  return { fault: input.fault.name, recoveryMs, longestWaitMs: load.longestWaitMs, refusals, ...figures, ...replyFigures };
 }
 
 /** The same webhook call delivered `duplicateDeliveries` times at once per channel type: stored once, forwarded once. */
@@ -253,5 +267,5 @@ async function runDuplicates(ctx: ChaosContext, input: ScenarioInput): Promise<C
     }),
   );
   const figures = await checkScenario(input.db, ctx.fakes.bitrix24, { accountId: input.accountId, scenario: input.scenario, acked, timeoutMs: 120_000 });
-  return { fault: `${n} duplicate deliveries × ${input.channels.length} types`, recoveryMs: Date.now() - started, longestWaitMs: Math.max(...acked.map((m) => m.waitedMs)), refusals: Object.fromEntries(refusals), ...figures };
+  return { fault: `${n} duplicate deliveries × ${input.channels.length} types`, recoveryMs: Date.now() - started, longestWaitMs: Math.max(...acked.map((m) => m.waitedMs)), refusals: Object.fromEntries(refusals), ...figures, ...NO_REPLIES };
 }

@@ -6,7 +6,8 @@ import { runChaos } from './chaos-run';
  * The short version of `npm run chaos` inside `npm test`: the whole system from the TypeScript sources, every channel
  * type (the webhook types and the widget) under load through the public origin, lead-routing and a connector killed with SIGKILL and restarted,
  * and one webhook delivered 100 times at once per type. Every acknowledged message must be stored once, in order, on
- * one client and one lead per conversation, and forwarded to the CRM once; and no credential the run created may be
+ * one client and one lead per conversation, and forwarded to the CRM once; every reply the api accepted meanwhile must
+ * reach its customer once, in order (chaos-replies.ts); and no credential the run created may be
  * found in plaintext in any service log, response body (but a channel's `connection`) or Kafka record (secret-scan.ts).
  */
 describe('chaos (short): kill -9 while webhooks keep coming', () => {
@@ -24,11 +25,18 @@ describe('chaos (short): kill -9 while webhooks keep coming', () => {
     });
     const table = formatChaosTable(report.rows);
     const scan = formatSecretScan(report.secretScan);
-    expect({ ok: report.ok, table, scan }).toEqual({ ok: true, table, scan });
+    // On a failure the diff shows the table, the scan and what each violation was.
+    const notes = report.rows.flatMap((r) => [...r.examples, ...r.replyExamples]);
+    expect({ ok: report.ok, table, scan, notes }).toEqual({ ok: true, table, scan, notes });
     expect(report.rows.map((r) => r.fault)).toEqual(['kill -9 lead-routing ×1', 'kill -9 connector-whatsapp ×1', '100 duplicate deliveries × 5 types']);
     for (const row of report.rows) {
       expect(row.acked).toBeGreaterThan(0);
       expect(row.stored).toBe(row.acked);
+    }
+    // Agents answered in every chat of the kill scenarios, and each accepted reply reached its customer once.
+    for (const row of report.rows.slice(0, 2)) {
+      expect(row.repliesAcked).toBeGreaterThan(0);
+      expect(row.repliesDelivered + row.repliesInDoubt).toBe(row.repliesAcked);
     }
     // No plaintext credential in any service log, response body (but `connection`) or Kafka record of the run.
     expect({ findings: report.secretScan.findings.length, scan }).toEqual({ findings: 0, scan });
