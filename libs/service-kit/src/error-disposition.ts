@@ -32,7 +32,17 @@ export function classifyConsumerError(err: unknown): ErrorDisposition {
   return 'retry';
 }
 
-/** Our Postgres or Kafka cannot be reached: an HTTP edge answers 503 DEPENDENCY_UNAVAILABLE (retry later), not 500. */
+/** Our Postgres or Kafka cannot be reached. */
 export function isInfrastructureError(err: unknown): boolean {
   return classifyConsumerError(err) === 'infrastructure';
+}
+
+/**
+ * What an HTTP edge answers 503 DEPENDENCY_UNAVAILABLE for (retry later), not 500: our Postgres or Kafka out of reach,
+ * or a database condition that passes (read-only during a failover, deadlock, serialization failure, statement timeout,
+ * out of resources) — the same request succeeds when repeated.
+ */
+export function isDependencyUnavailable(err: unknown): boolean {
+  const disposition = classifyConsumerError(err);
+  return disposition === 'infrastructure' || disposition === 'transient';
 }

@@ -6,7 +6,7 @@ export { MetricsController } from './metrics.controller';
 export { ServiceKitModule, type ServiceKitOptions } from './service-kit.module';
 export { HEALTH_CHECKS, LOGGER, SERVICE_CONFIG, SERVICE_NAME } from './tokens';
 export { bodyErrorMiddleware } from './body-error.middleware';
-export { classifyConsumerError, isInfrastructureError } from './error-disposition';
+export { classifyConsumerError, isDependencyUnavailable, isInfrastructureError } from './error-disposition';
 export { withServiceDefaults } from './consumer-wiring';
 export { DatabaseHealthProbe, type DatabaseHealthProbeOptions } from './database-health.probe';
 export { ServiceReadiness, type ConsumerHealthSource, type ConsumerReadiness } from './readiness';

@@ -44,6 +44,20 @@ describe('api while its Postgres is down (a throwaway cluster, never the shared 
     expect(JSON.stringify(funnels.body)).not.toContain('Продажи');
   });
 
+  it('answers 503 while the database refuses writes (read-only, as during a failover) and stores nothing; reads still work', async () => {
+    await pg.readOnly(true);
+    try {
+      const created = await api.request('POST', '/api/v1/funnels', { token, body: { name: 'Во время переключения' } });
+      expect(created.status).toBe(503);
+      expect(created.body).toMatchObject({ statusCode: 503, code: 'DEPENDENCY_UNAVAILABLE' });
+      expect((await api.request('GET', '/api/v1/funnels', { token })).status).toBe(200);
+    } finally {
+      await pg.readOnly(false);
+    }
+    const funnels = await api.request('GET', '/api/v1/funnels', { token });
+    expect(JSON.stringify(funnels.body)).not.toContain('Во время переключения');
+  });
+
   it('keeps 500 INTERNAL for a failure that is not an outage (a bug is not worth a retry)', async () => {
     await api.dataSource.query('ALTER TABLE funnels RENAME TO funnels_gone');
     try {

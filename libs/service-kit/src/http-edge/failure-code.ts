@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@crm/domain';
-import { isInfrastructureError } from '../error-disposition';
+import { isDependencyUnavailable } from '../error-disposition';
 
 /** The error code of a framework failure by its HTTP status (unknown route, malformed JSON, body over the limit…). */
 export const CODE_OF_HTTP_STATUS: Readonly<Partial<Record<number, ErrorCode>>> = {
@@ -21,7 +21,8 @@ export interface EdgeFailure {
 
 /**
  * The one rule of every HTTP edge (api, widget): a DomainError by its code; a framework error by its status; our
- * Postgres or Kafka out of reach → DEPENDENCY_UNAVAILABLE (the client may repeat the request); anything else INTERNAL.
+ * Postgres or Kafka out of reach, or a passing database condition (read-only during a failover, deadlock…) →
+ * DEPENDENCY_UNAVAILABLE (the client may repeat the request); anything else INTERNAL.
  */
 export function edgeFailureOf(exception: unknown): EdgeFailure {
   if (exception instanceof DomainError) return { code: exception.code, params: exception.params, details: exception.details };
@@ -31,7 +32,7 @@ export function edgeFailureOf(exception: unknown): EdgeFailure {
       : typeof (exception as { status?: unknown })?.status === 'number'
         ? (exception as { status: number }).status
         : 500;
-  const code = CODE_OF_HTTP_STATUS[status] ?? (isInfrastructureError(exception) ? ErrorCode.DEPENDENCY_UNAVAILABLE : ErrorCode.INTERNAL);
+  const code = CODE_OF_HTTP_STATUS[status] ?? (isDependencyUnavailable(exception) ? ErrorCode.DEPENDENCY_UNAVAILABLE : ErrorCode.INTERNAL);
   // body-parser's malformed JSON: say so in the field list, as a validation failure does.
   const details = code === ErrorCode.VALIDATION_FAILED && (exception as { type?: string })?.type === 'entity.parse.failed' ? [{ path: '', constraints: ['body is not valid JSON'] }] : undefined;
   return { code, params: {}, ...(details ? { details } : {}) };
