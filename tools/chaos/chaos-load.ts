@@ -53,25 +53,55 @@ export async function deliverUntilAccepted(
   }
 }
 
-export class ChaosLoad {
-  readonly acked: AckedMessage[] = [];
-  /** Answers other than 2xx, by status (or `timeout` / `connection-error`). */
-  readonly refusals = new Map<string, number>();
-  private readonly retrying = new Set<string>();
-  private running = false;
+/**
+ * One loop per chat (`<scenario>-<i>`) of every channel, started together and stopped together; the first loop that
+ * throws ends them all and `stop()` rethrows it.
+ */
+export abstract class PerChatLoops {
+  protected running = false;
   private loops: Array<Promise<void>> = [];
   private failure?: Error;
 
   constructor(
-    private readonly channels: ChaosChannel[],
-    private readonly options: LoadOptions,
+    protected readonly channels: ChaosChannel[],
+    private readonly chats: { scenario: string; chatsPerChannel: number },
   ) {}
 
   start(): void {
     this.running = true;
     for (const channel of this.channels) {
-      for (let i = 0; i < this.options.chatsPerChannel; i++) this.loops.push(this.chatLoop(channel, `${this.options.scenario}-${i}`));
+      for (let i = 0; i < this.chats.chatsPerChannel; i++) {
+        this.loops.push(
+          this.chatLoop(channel, `${this.chats.scenario}-${i}`).catch((err: unknown) => {
+            this.failure ??= err as Error;
+            this.running = false;
+          }),
+        );
+      }
     }
+  }
+
+  /** Stops starting new work; resolves when every chat's current piece of it is done. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+    if (this.failure) throw this.failure;
+  }
+
+  protected abstract chatLoop(channel: ChaosChannel, chat: string): Promise<void>;
+}
+
+export class ChaosLoad extends PerChatLoops {
+  readonly acked: AckedMessage[] = [];
+  /** Answers other than 2xx, by status (or `timeout` / `connection-error`). */
+  readonly refusals = new Map<string, number>();
+  private readonly retrying = new Set<string>();
+
+  constructor(
+    channels: ChaosChannel[],
+    private readonly options: LoadOptions,
+  ) {
+    super(channels, options);
   }
 
   /** The longest a message waited for its 2xx (re-deliveries included). */
@@ -84,39 +114,26 @@ export class ChaosLoad {
     return this.retrying.size;
   }
 
-  /** Stops sending new messages; resolves when every chat's last message was accepted. */
-  async stop(): Promise<void> {
-    this.running = false;
-    await Promise.all(this.loops);
-    if (this.failure) throw this.failure;
-  }
-
-  private async chatLoop(channel: ChaosChannel, chat: string): Promise<void> {
+  protected async chatLoop(channel: ChaosChannel, chat: string): Promise<void> {
     const key = `${channel.channelId}/${chat}`;
     for (let seq = 0; this.running; seq++) {
       const text = `chaos ${chat} ${channel.type} #${seq}`;
       const firstTry = Date.now();
-      try {
-        const call = await channel.call(chat, seq, text);
-        const attempts = await deliverUntilAccepted(call, {
-          attemptTimeoutMs: this.options.attemptTimeoutMs ?? 10_000,
-          giveUpAfterMs: this.options.giveUpAfterMs ?? 300_000,
-          onAnswer: this.options.onAnswer && ((status, body) => this.options.onAnswer!(channel, status, body)),
-          onAttempt: (status) => {
-            if (typeof status === 'number' && status >= 200 && status < 300) this.retrying.delete(key);
-            else {
-              this.retrying.add(key);
-              const label = `${channel.type} ${status}`;
-              this.refusals.set(label, (this.refusals.get(label) ?? 0) + 1);
-            }
-          },
-        });
-        this.acked.push({ type: channel.type, channelId: channel.channelId, chat, seq, text, ackedAt: Date.now(), attempts, waitedMs: Date.now() - firstTry });
-      } catch (err) {
-        this.failure ??= err as Error;
-        this.running = false;
-        return;
-      }
+      const call = await channel.call(chat, seq, text);
+      const attempts = await deliverUntilAccepted(call, {
+        attemptTimeoutMs: this.options.attemptTimeoutMs ?? 10_000,
+        giveUpAfterMs: this.options.giveUpAfterMs ?? 300_000,
+        onAnswer: this.options.onAnswer && ((status, body) => this.options.onAnswer!(channel, status, body)),
+        onAttempt: (status) => {
+          if (typeof status === 'number' && status >= 200 && status < 300) this.retrying.delete(key);
+          else {
+            this.retrying.add(key);
+            const label = `${channel.type} ${status}`;
+            this.refusals.set(label, (this.refusals.get(label) ?? 0) + 1);
+          }
+        },
+      });
+      this.acked.push({ type: channel.type, channelId: channel.channelId, chat, seq, text, ackedAt: Date.now(), attempts, waitedMs: Date.now() - firstTry });
       await new Promise((r) => setTimeout(r, this.options.intervalMs));
     }
   }

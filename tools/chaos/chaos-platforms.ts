@@ -271,8 +271,8 @@ async function widgetHistory(url: string, origin: string, token: string): Promis
   }
 }
 
-/** A stable UUID per message (the script's clientMessageId: the same on every re-send). */
-function uuidOf(name: string): string {
+/** A stable UUID per name (the widget script's clientMessageId, an agent's Idempotency-Key: the same on every re-send). */
+export function uuidOf(name: string): string {
   const hex = createHash('sha256').update(name).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

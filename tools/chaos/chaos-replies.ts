@@ -3,9 +3,9 @@
 // frontend does after a timeout or a refused connection); afterwards every reply the api accepted must have reached the
 // customer on the platform exactly once, in order, with a final status that says so — or, when a connector died in
 // the middle of the platform call, failed SEND_OUTCOME_UNKNOWN (never sent twice to find out).
-import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { ChaosChannel, ChaosChannelType } from './chaos-platforms';
+import { PerChatLoops } from './chaos-load';
+import { type ChaosChannel, type ChaosChannelType, uuidOf } from './chaos-platforms';
 
 export interface AckedReply {
   type: ChaosChannelType;
@@ -55,46 +55,26 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const replyText = (chat: string, type: string, seq: number) => `chaos-reply ${chat} ${type} #${seq}`;
 const seqOf = (text: string) => Number(text.slice(text.lastIndexOf('#') + 1));
 
-export class ChaosReplies {
+export class ChaosReplies extends PerChatLoops {
   readonly acked: AckedReply[] = [];
   /** The api's answers other than 201, by status (or `timeout` / `connection-error`). */
   readonly refusals = new Map<string, number>();
-  private running = false;
-  private loops: Array<Promise<void>> = [];
-  private failure?: Error;
 
   constructor(
-    private readonly channels: ChaosChannel[],
+    channels: ChaosChannel[],
     private readonly options: ReplyOptions,
-  ) {}
-
-  start(): void {
-    this.running = true;
-    for (const channel of this.channels) {
-      for (let i = 0; i < this.options.chatsPerChannel; i++) this.loops.push(this.chatLoop(channel, `${this.options.scenario}-${i}`));
-    }
+  ) {
+    super(channels, options);
   }
 
-  /** Stops starting new replies; resolves when every chat's last one was accepted. */
-  async stop(): Promise<void> {
-    this.running = false;
-    await Promise.all(this.loops);
-    if (this.failure) throw this.failure;
-  }
-
-  private async chatLoop(channel: ChaosChannel, chat: string): Promise<void> {
-    try {
-      // The chat's dialog, once lead-routing has stored the load's first message of it.
-      const dialogId = await this.dialogOf(`chaos ${chat} ${channel.type} #0`);
-      for (let seq = 0; this.running && dialogId; seq++) {
-        const text = replyText(chat, channel.type, seq);
-        const messageId = await this.replyUntilCreated(dialogId, text, idempotencyKey(channel.channelId, chat, seq));
-        this.acked.push({ type: channel.type, channelId: channel.channelId, chat, seq, text, messageId });
-        await sleep(this.options.intervalMs);
-      }
-    } catch (err) {
-      this.failure ??= err as Error;
-      this.running = false;
+  protected async chatLoop(channel: ChaosChannel, chat: string): Promise<void> {
+    // The chat's dialog, once lead-routing has stored the load's first message of it.
+    const dialogId = await this.dialogOf(`chaos ${chat} ${channel.type} #0`);
+    for (let seq = 0; this.running && dialogId; seq++) {
+      const text = replyText(chat, channel.type, seq);
+      const messageId = await this.replyUntilCreated(dialogId, text, uuidOf(`${channel.channelId}/${chat}/reply/${seq}`));
+      this.acked.push({ type: channel.type, channelId: channel.channelId, chat, seq, text, messageId });
+      await sleep(this.options.intervalMs);
     }
   }
 
@@ -135,12 +115,6 @@ export class ChaosReplies {
       await sleep(BACKOFF_MS[Math.min(attempt - 1, BACKOFF_MS.length - 1)]);
     }
   }
-}
-
-/** One key per reply of a chat, the same on every repeat (a UUID, as a frontend would make). */
-function idempotencyKey(channelId: string, chat: string, seq: number): string {
-  const hex = createHash('sha256').update(`${channelId}/${chat}/reply/${seq}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 interface ReplyState {
