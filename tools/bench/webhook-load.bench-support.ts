@@ -2,8 +2,9 @@
 //   load generator → public origin (tools/dev-stack/gateway, own process) → connector (own process) → Kafka
 //   (acks=all) → lead-routing (own process) → Postgres.
 // A connector's benchmark (tools/bench/<type>.bench.ts) supplies its platform: the fake, the channels, one POST.
-// This runs the rest — infrastructure, the three processes, the load, the drain and the report — and prints the
-// figures the targets are judged by: accepted messages/s, the connector's own answer time (request in → 2xx out, from
+// This runs the rest — infrastructure, the three processes, the load (a warm-up, a pause until it is all answered, then
+// the measured window, each open loop at the rate), the drain and the report — and prints the figures the targets are
+// judged by (of the measured window): accepted messages/s, the connector's own answer time (request in → 2xx out, from
 // its crm_http_request_duration_seconds histogram), the client-side answer, webhook → stored in Postgres, RSS, CPU.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -130,29 +131,21 @@ async function load(spec: WebhookBenchSpec, platform: WebhookBenchPlatform, stac
   const rss = rssSampler(stack.connector.pid!);
   cleanups.push(() => rss.stop());
   const idleRss = rss.current();
-  const pids = { connector: stack.connector.pid!, routing: stack.routing.pid!, origin: stack.origin.pid! };
-  const cpuStart = { connector: cpuSeconds(pids.connector), routing: cpuSeconds(pids.routing), origin: cpuSeconds(pids.origin) };
-  const machineStart = machineTicks();
-  const routingMetricsUrl = `http://127.0.0.1:${stack.routingPort}/metrics`;
-  const batchesStart = await histogramTotals(routingMetricsUrl, 'crm_lead_routing_batch_size');
+  const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
+  cleanups.push(() => agent.destroy());
   // Every POST built before the clock starts: the load generator shares the two cores with what it measures.
-  const totalPosts = Math.round(spec.postsPerSecond * (spec.warmupS + spec.durationS));
+  const warmupPosts = Math.round(spec.postsPerSecond * spec.warmupS);
+  const totalPosts = warmupPosts + Math.round(spec.postsPerSecond * spec.durationS);
   const planned = Array.from({ length: totalPosts }, (_, seq) => {
     const { path, headers, body, messageIds } = platform.post(seq);
     return { path, headers, body: Buffer.from(body), messageIds };
   });
-  const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
-  cleanups.push(() => agent.destroy());
   const posts: Post[] = [];
-  const generatorCpuStart = process.cpuUsage();
-  const loadStarted = performance.now();
-  const measureFrom = loadStarted + spec.warmupS * 1000;
-  const before = new Promise<Map<number, number>>((resolve) => setTimeout(() => resolve(routeHistogram(metricsUrl, route)), spec.warmupS * 1000));
   let inFlight = 0;
-  const send = (seq: number) => {
+  const send = (seq: number, measured: boolean) => {
     const { path, headers, body, messageIds } = planned[seq];
     const started = performance.now();
-    const post: Post = { messageIds, sentWall: Date.now(), started, measured: started >= measureFrom };
+    const post: Post = { messageIds, sentWall: Date.now(), started, measured };
     posts.push(post);
     inFlight += 1;
     const done = (status: number) => {
@@ -167,17 +160,22 @@ async function load(spec: WebhookBenchSpec, platform: WebhookBenchPlatform, stac
     req.on('error', () => done(0));
     req.end(body);
   };
-  await new Promise<void>((resolve) => {
-    let sent = 0;
-    const tick = setInterval(() => {
-      const due = Math.min(totalPosts, Math.floor(((performance.now() - loadStarted) / 1000) * spec.postsPerSecond));
-      while (sent < due) send(sent++);
-      if (sent >= totalPosts) {
-        clearInterval(tick);
-        resolve();
-      }
-    }, 1);
-  });
+
+  // Warm-up: every sender / chat reached once (names, chat info fetched and cached, code optimized), then a pause
+  // until all of it is answered — the measured window starts in the steady state, not behind the warm-up's backlog.
+  await openLoop(0, warmupPosts, spec.postsPerSecond, (seq) => send(seq, false));
+  await until(() => inFlight === 0 || undefined, 120_000, 'every warm-up webhook answered');
+  await new Promise((r) => setTimeout(r, 1_000));
+
+  const pids = { connector: stack.connector.pid!, routing: stack.routing.pid!, origin: stack.origin.pid! };
+  const cpuStart = { connector: cpuSeconds(pids.connector), routing: cpuSeconds(pids.routing), origin: cpuSeconds(pids.origin) };
+  const machineStart = machineTicks();
+  const routingMetricsUrl = `http://127.0.0.1:${stack.routingPort}/metrics`;
+  const batchesStart = await histogramTotals(routingMetricsUrl, 'crm_lead_routing_batch_size');
+  const before = await routeHistogram(metricsUrl, route);
+  const generatorCpuStart = process.cpuUsage();
+  const loadStarted = performance.now();
+  await openLoop(warmupPosts, totalPosts, spec.postsPerSecond, (seq) => send(seq, true));
   await until(() => inFlight === 0 || undefined, 60_000, 'every webhook answered');
   const loadSeconds = (performance.now() - loadStarted) / 1000;
   const percentOfCore = (pid: number, start: number) => round(((cpuSeconds(pid) - start) / loadSeconds) * 100);
@@ -187,8 +185,9 @@ async function load(spec: WebhookBenchSpec, platform: WebhookBenchPlatform, stac
   const transactions = batchesEnd.count - batchesStart.count;
   return {
     posts,
-    serverSide: diffHistogram(await routeHistogram(metricsUrl, route), await before),
+    serverSide: diffHistogram(await routeHistogram(metricsUrl, route), before),
     rssMb: { idle: mb(idleRss), peak: mb(rss.peak()), end: mb(rss.current()), peakPrivate: mb(rss.peakAnon()) },
+    // Over the measured window.
     cpu: {
       connectorPercentOfCore: percentOfCore(pids.connector, cpuStart.connector),
       leadRoutingPercentOfCore: percentOfCore(pids.routing, cpuStart.routing),
@@ -198,9 +197,25 @@ async function load(spec: WebhookBenchSpec, platform: WebhookBenchPlatform, stac
       // Everything on the machine (Kafka, Postgres and the load generator included), as a share of all its cores.
       machineBusyPercent: round(((machineEnd.busy - machineStart.busy) / (machineEnd.total - machineStart.total)) * 100),
     },
-    // lead-routing's transactions during the load (warm-up included) and the inbound events each one routed.
+    // lead-routing's transactions during the measured window and the inbound events each one routed.
     routingTransactions: { count: transactions, meanEvents: transactions ? round((batchesEnd.sum - batchesStart.sum) / transactions) : 0 },
   };
+}
+
+/** Sends posts [from, to) at `perSecond`, open loop (on schedule whatever the answers do); resolves once all are sent. */
+function openLoop(from: number, to: number, perSecond: number, send: (seq: number) => void): Promise<void> {
+  const started = performance.now();
+  let next = from;
+  return new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const due = Math.min(to, from + Math.floor(((performance.now() - started) / 1000) * perSecond));
+      while (next < due) send(next++);
+      if (next >= to) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, 1);
+  });
 }
 
 async function report(
