@@ -31,7 +31,10 @@ interface LockedDialog {
 
 /** The request an Idempotency-Key stands for: its dialog and body (a repeat must be the same request). */
 function fingerprintOf(command: SendReplyCommand): string {
-  const body = { dialogId: command.dialogId, text: command.text ?? null, template: command.template ?? null };
+  const t = command.template;
+  // Fields in a fixed order: a repeat that serializes the same template with its keys in another order is the same.
+  const template = t ? { name: t.name, language: t.language, components: t.components ?? null } : null;
+  const body = { dialogId: command.dialogId, text: command.text ?? null, template };
   return createHash('sha256').update(JSON.stringify(body)).digest('hex');
 }
 
