@@ -55,11 +55,12 @@ export class SendReplyUseCase {
     return this.dataSource.transaction(async (m) => {
       const dialog = await this.lockDialog(m, user.accountId, command.dialogId);
       // After the lock: a repeat of a request with the same key waits for the first one and finds its reply.
-      const earlier = command.idempotencyKey ? await this.earlierReply(m, user.accountId, command.idempotencyKey, fingerprintOf(command)) : undefined;
+      const idempotency = command.idempotencyKey ? { key: command.idempotencyKey, fingerprint: fingerprintOf(command) } : undefined;
+      const earlier = idempotency ? await this.earlierReply(m, user.accountId, idempotency.key, idempotency.fingerprint) : undefined;
       if (earlier) return { message: presentMessage(earlier), replayed: true };
       if (dialog.channel_deleted_at || dialog.channel_status === 'inactive') throw new DomainError(ErrorCode.CHANNEL_INACTIVE);
       await this.checkReplyAllowed(m, user.accountId, dialog.id, dialog.channel_type, command);
-      const row = await this.storeReply(m, user, dialog, command);
+      const row = await this.storeReply(m, user, dialog, command, idempotency);
       return { message: presentMessage(row), replayed: false };
     });
   }
@@ -86,7 +87,13 @@ export class SendReplyUseCase {
   }
 
   /** The outbound message `queued`, its key, and through the outbox the send command and the message.sent CRM event. */
-  private async storeReply(m: EntityManager, user: AuthUser, dialog: LockedDialog, command: SendReplyCommand): Promise<MessageRow> {
+  private async storeReply(
+    m: EntityManager,
+    user: AuthUser,
+    dialog: LockedDialog,
+    command: SendReplyCommand,
+    idempotency: { key: string; fingerprint: string } | undefined,
+  ): Promise<MessageRow> {
     const messageId = newTimeOrderedId();
     const template = command.template ? { name: command.template.name, language: command.template.language, ...(command.template.components ? { components: command.template.components } : {}) } : undefined;
     const data = validateContract(OutboundMessageData, {
@@ -103,7 +110,7 @@ export class SendReplyUseCase {
        RETURNING ${MESSAGE_COLUMNS}`,
       [messageId, user.accountId, dialog.id, dialog.channel_id, command.text ?? null, template ? JSON.stringify({ template }) : null, UUID.test(user.userId) ? user.userId : null],
     )) as MessageRow[];
-    if (command.idempotencyKey) await this.claimKey(m, user.accountId, command.idempotencyKey, messageId, fingerprintOf(command));
+    if (idempotency) await this.claimKey(m, user.accountId, idempotency.key, messageId, idempotency.fingerprint);
     await m.query(`UPDATE dialogs SET last_message_at = GREATEST(last_message_at, now()), updated_at = now() WHERE account_id = $1 AND id = $2`, [
       user.accountId,
       dialog.id,
