@@ -20,7 +20,7 @@ import { register } from 'prom-client';
 import { chatKey, createEnvelope, encodeEnvelope, TOPIC_SPECS, Topics, type InboundMessageData } from '@crm/contracts';
 import { ensureTopics, EventProducer, KafkaConnection } from '@crm/messaging';
 import { createTestDatabase, type TestDatabase } from '@crm/persistence';
-import { startService, type RunningService } from '@crm/service-kit';
+import { applyServiceV8Flags, startService, type RunningService } from '@crm/service-kit';
 import { provisionInfrastructure, uniqueTopicPrefix } from '@crm/testing';
 import type { LeadRoutingConfig } from '../../apps/lead-routing/src/config/lead-routing.config';
 import { leadRoutingService } from '../../apps/lead-routing/src/lead-routing.service-definition';
@@ -358,6 +358,8 @@ async function latency(r: Round, chats: Chat[]): Promise<number[]> {
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
 async function main(): Promise<void> {
+  // lead-routing runs in this process: with the V8 flags its own process sets (runService), as deployed.
+  applyServiceV8Flags();
   say(`bench:routing — ${N} messages over ${CHATS} chats, ${ROUNDS} round(s); provisioning Kafka and PostgreSQL ...`);
   const infra = await provisionInfrastructure({ log: (l) => say(`  ${l}`) });
   infra.description.forEach((d) => say(`  ${d}`));

@@ -15,6 +15,7 @@ import { requestContextMiddleware, requestIdMiddleware } from './request-context
 import { ServiceReadiness } from './readiness';
 import { connectConsumerTransport } from './transport/connect-consumer-transport';
 import type { ConsumerTuning } from './transport/consumer-pattern';
+import { applyServiceV8Flags } from './v8-flags';
 
 export interface ServiceDefinition<C extends BaseServiceConfig> {
   /** Service name as in DESIGN §2 (e.g. "api"). */
@@ -133,8 +134,9 @@ export async function startService<C extends BaseServiceConfig>(
   return { app, config, logger, url, close };
 }
 
-/** Entry point for `main.ts`: start, or print why the config is wrong and exit 1. */
+/** Entry point for `main.ts`: the process's V8 flags, then start, or print why the config is wrong and exit 1. */
 export function runService<C extends BaseServiceConfig>(definition: ServiceDefinition<C>): void {
+  applyServiceV8Flags();
   startService(definition).catch((err: unknown) => {
     const message = err instanceof ConfigValidationError ? err.message : `${definition.service} failed to start: ${(err as Error)?.stack ?? String(err)}`;
     process.stderr.write(`${JSON.stringify({ level: 'fatal', service: definition.service, time: new Date().toISOString(), msg: message })}\n`);

@@ -1,4 +1,5 @@
 export { runService, startService, type RunningService, type ServiceDefinition } from './bootstrap';
+export { applyServiceV8Flags, SERVICE_V8_FLAGS } from './v8-flags';
 export { HealthController, type DependencyCheck } from './health.controller';
 export { httpMetricsMiddleware } from './http-metrics.middleware';
 export { createLogger, PinoNestLogger, REDACTED_KEYS, scrubSecrets, type LoggerOptions } from './logger';
