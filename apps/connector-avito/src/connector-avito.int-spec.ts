@@ -1,9 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { ConnectorTestKit } from '@crm/connector-kit';
+import { ConnectorTestKit, startConnector, type StartedConnector } from '@crm/connector-kit';
 import { decodeEnvelope, InboundMessageData } from '@crm/contracts';
 import { createTestDatabase, type TestDatabase } from '@crm/persistence';
-import { type RunningService, startService } from '@crm/service-kit';
 import { FakeAvitoServer, type FakeAvitoAccount, freePort, testBrokers, uniqueTopicPrefix, waitFor } from '@crm/testing';
 import type { ConnectorAvitoConfig } from './config/connector-avito.config';
 import { connectorAvitoService } from './connector-avito.service-definition';
@@ -16,7 +15,7 @@ describe('connector-avito (real Kafka + Postgres, fake Avito)', () => {
   let db: TestDatabase;
   let pool: Pool;
   let kit: ConnectorTestKit;
-  const connectors: Array<{ service: RunningService<ConnectorAvitoConfig>; url: string }> = [];
+  const connectors: Array<StartedConnector<ConnectorAvitoConfig>> = [];
   let publicUrl: string;
   let prefix: string;
   let account: FakeAvitoAccount;
@@ -47,26 +46,14 @@ describe('connector-avito (real Kafka + Postgres, fake Avito)', () => {
       webhookSecret: id === channelId ? hookSecret : `${hookSecret}x`,
     });
 
-  async function startConnector(): Promise<{ service: RunningService<ConnectorAvitoConfig>; url: string }> {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const service = await startService(connectorAvitoService, {
-      env: {
-        DATABASE_URL: db.url,
-        KAFKA_BROKERS: testBrokers().join(','),
-        KAFKA_TOPIC_PREFIX: prefix,
-        SECRETS_KEY: secretsKey,
-        PUBLIC_URL: publicUrl ?? url,
-        AVITO_API_URL: avito.baseUrl,
-        AVITO_CHAT_INFO_BUDGET_MS: '300',
-        AVITO_HEALTH_INTERVAL_MS: '1000',
-        AVITO_SEND_RETRY_WINDOW_MS: '10000',
-        LOG_LEVEL: 'warn',
-        PORT: String(port),
-      },
-      handleSignals: false,
+  async function startAvitoConnector(): Promise<StartedConnector<ConnectorAvitoConfig>> {
+    const running = await startConnector(connectorAvitoService, {
+      kit,
+      databaseUrl: db.url,
+      port: await freePort(),
+      ...(publicUrl ? { publicUrl } : {}),
+      env: { AVITO_API_URL: avito.baseUrl, AVITO_CHAT_INFO_BUDGET_MS: '300', AVITO_HEALTH_INTERVAL_MS: '1000', AVITO_SEND_RETRY_WINDOW_MS: '10000' },
     });
-    const running = { service, url };
     connectors.push(running);
     return running;
   }
@@ -83,7 +70,7 @@ describe('connector-avito (real Kafka + Postgres, fake Avito)', () => {
     kit = await ConnectorTestKit.start({ brokers: testBrokers(), topicPrefix: prefix, secretsKey });
     await kit.watch();
     await publishChannel();
-    publicUrl = (await startConnector()).url;
+    publicUrl = (await startAvitoConnector()).url;
   }, 90_000);
 
   afterAll(async () => {
@@ -205,7 +192,7 @@ describe('connector-avito (real Kafka + Postgres, fake Avito)', () => {
     });
 
     it('a token that expires mid-run is refreshed once across two connector instances', async () => {
-      await startConnector();
+      await startAvitoConnector();
       avito.addChat(account, { chatId: 'u2i-a', client: { id: 601, name: 'А' }, item: { id: 601, title: 'A' } });
       avito.addChat(account, { chatId: 'u2i-b', client: { id: 602, name: 'Б' }, item: { id: 602, title: 'B' } });
       await waitFor(async () => ((await fetch(`${connectors[1].url}/health`)).status === 200 ? true : undefined), 15_000, 'second instance');

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
+import { startConnector } from '@crm/connector-kit';
 import { decodeEnvelope, InboundMessageData, MessageStatusData } from '@crm/contracts';
 import { EventProducer } from '@crm/messaging';
 import { createTestDatabase, type TestDatabase } from '@crm/persistence';
@@ -58,24 +59,12 @@ describe('connector-telegram (real Kafka + Postgres, fake Telegram)', () => {
     token = tg.addBot({ username: 'shop_bot' }).token;
     // Published before the connector starts: it must find the channel by replaying the compacted topic.
     await kit.publishChannel({ channelId, accountId, botToken: token });
-    const port = await freePort();
-    publicUrl = `http://127.0.0.1:${port}`;
-    connector = await startService(connectorTelegramService, {
-      env: {
-        DATABASE_URL: db.url,
-        KAFKA_BROKERS: testBrokers().join(','),
-        KAFKA_TOPIC_PREFIX: prefix,
-        SECRETS_KEY: secretsKey,
-        PUBLIC_URL: publicUrl,
-        TELEGRAM_API_ROOT: tg.apiRoot,
-        TELEGRAM_ALBUM_WAIT_MS: '300',
-        TELEGRAM_HEALTH_INTERVAL_MS: '1000',
-        TELEGRAM_PRODUCE_TIMEOUT_MS: '2000',
-        LOG_LEVEL: 'warn',
-        PORT: String(port),
-      },
-      handleSignals: false,
-    });
+    ({ service: connector, url: publicUrl } = await startConnector(connectorTelegramService, {
+      kit,
+      databaseUrl: db.url,
+      port: await freePort(),
+      env: { TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_ALBUM_WAIT_MS: '300', TELEGRAM_HEALTH_INTERVAL_MS: '1000', TELEGRAM_PRODUCE_TIMEOUT_MS: '2000' },
+    }));
   }, 90_000);
 
   afterAll(async () => {
@@ -400,10 +389,7 @@ describe('connector-telegram in TELEGRAM_MODE=polling', () => {
       const channelId = randomUUID();
       const bot = tg.addBot();
       await kit.publishChannel({ channelId, accountId, botToken: bot.token });
-      connector = await startService(connectorTelegramService, {
-        env: { DATABASE_URL: db.url, KAFKA_BROKERS: testBrokers().join(','), KAFKA_TOPIC_PREFIX: prefix, SECRETS_KEY: secretsKey, TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_MODE: 'polling', LOG_LEVEL: 'warn', PORT: '0' },
-        handleSignals: false,
-      });
+      ({ service: connector } = await startConnector(connectorTelegramService, { kit, databaseUrl: db.url, port: 0, env: { TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_MODE: 'polling' } }));
       await waitFor(() => tg.callsOf('deleteWebhook', bot.token).length > 0, 10_000, 'deleteWebhook before polling');
       const first = tg.pushUpdate(bot.token, FakeTelegramServer.textUpdate({ chatId: 777, messageId: 5, text: 'через polling' }));
       const record = await waitFor(() => kit.inbound(channelId)[0], 10_000, 'polled update on Kafka');

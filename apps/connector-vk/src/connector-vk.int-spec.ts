@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { ConnectorTestKit } from '@crm/connector-kit';
+import { ConnectorTestKit, startConnector } from '@crm/connector-kit';
 import { decodeEnvelope, InboundMessageData } from '@crm/contracts';
 import { EventProducer } from '@crm/messaging';
 import { createTestDatabase, type TestDatabase } from '@crm/persistence';
-import { type RunningService, startService } from '@crm/service-kit';
+import type { RunningService } from '@crm/service-kit';
 import { FakeVkServer, type FakeVkCommunity, type FakeVkUser, freePort, testBrokers, uniqueTopicPrefix, waitFor } from '@crm/testing';
 import type { ConnectorVkConfig } from './config/connector-vk.config';
 import { connectorVkService } from './connector-vk.service-definition';
@@ -70,24 +70,12 @@ describe('connector-vk (real Kafka + Postgres, fake VK)', () => {
       credentials: { accessToken: community.token },
       webhookSecret: secret,
     });
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    connector = await startService(connectorVkService, {
-      env: {
-        DATABASE_URL: db.url,
-        KAFKA_BROKERS: testBrokers().join(','),
-        KAFKA_TOPIC_PREFIX: prefix,
-        SECRETS_KEY: secretsKey,
-        PUBLIC_URL: url,
-        VK_API_URL: vk.apiUrl,
-        VK_NAME_BUDGET_MS: '300',
-        VK_SEND_RETRY_WINDOW_MS: '15000',
-        VK_HEALTH_INTERVAL_MS: '1000',
-        LOG_LEVEL: 'warn',
-        PORT: String(port),
-      },
-      handleSignals: false,
-    });
+    ({ service: connector, url } = await startConnector(connectorVkService, {
+      kit,
+      databaseUrl: db.url,
+      port: await freePort(),
+      env: { VK_API_URL: vk.apiUrl, VK_NAME_BUDGET_MS: '300', VK_SEND_RETRY_WINDOW_MS: '15000', VK_HEALTH_INTERVAL_MS: '1000' },
+    }));
     await waitFor(async () => ((await vk.deliver(hook(), vk.confirmation(community, secret))).status === 200 ? true : undefined), 20_000, 'channel loaded');
   }, 90_000);
 

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import type { InboundMessageData, MessageStatusData } from '@crm/contracts';
-import { ConnectorTestKit } from '@crm/connector-kit';
+import { ConnectorTestKit, startConnector } from '@crm/connector-kit';
 import { EventProducer } from '@crm/messaging';
 import { createTestDatabase, type TestDatabase } from '@crm/persistence';
-import { type RunningService, startService } from '@crm/service-kit';
+import type { RunningService } from '@crm/service-kit';
 import { FakeGraphServer, freePort, testBrokers, uniqueTopicPrefix, waitFor, type FakeWaNumber } from '@crm/testing';
 import type { ConnectorWhatsappConfig } from './config/connector-whatsapp.config';
 import { connectorWhatsappService } from './connector-whatsapp.service-definition';
@@ -54,24 +54,12 @@ describe('connector-whatsapp (real Kafka + Postgres, fake Graph API)', () => {
       credentials: { accessToken: number.accessToken, appSecret: number.appSecret },
       webhookSecret: verifyToken,
     });
-    const port = await freePort();
-    publicUrl = `http://127.0.0.1:${port}`;
-    connector = await startService(connectorWhatsappService, {
-      env: {
-        DATABASE_URL: db.url,
-        KAFKA_BROKERS: testBrokers().join(','),
-        KAFKA_TOPIC_PREFIX: prefix,
-        SECRETS_KEY: secretsKey,
-        PUBLIC_URL: publicUrl,
-        WHATSAPP_GRAPH_URL: graph.baseUrl,
-        WHATSAPP_PRODUCE_TIMEOUT_MS: '2000',
-        WHATSAPP_SEND_RETRY_WINDOW_MS: '5000',
-        WHATSAPP_HEALTH_INTERVAL_MS: '1000',
-        LOG_LEVEL: 'warn',
-        PORT: String(port),
-      },
-      handleSignals: false,
-    });
+    ({ service: connector, url: publicUrl } = await startConnector(connectorWhatsappService, {
+      kit,
+      databaseUrl: db.url,
+      port: await freePort(),
+      env: { WHATSAPP_GRAPH_URL: graph.baseUrl, WHATSAPP_PRODUCE_TIMEOUT_MS: '2000', WHATSAPP_SEND_RETRY_WINDOW_MS: '5000', WHATSAPP_HEALTH_INTERVAL_MS: '1000' },
+    }));
     // The registry is loaded once the webhook answers something other than 503.
     await waitFor(async () => (await graph.verifyCallback(url(), verifyToken)).status === 200, 20_000, 'connector ready');
   }, 90_000);

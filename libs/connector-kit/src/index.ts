@@ -46,3 +46,4 @@ export { outboundConsumerGroup, outboundMessageConsumerFor } from './nest/outbou
 
 // Tests of connectors (real Kafka)
 export { ConnectorTestKit, type ConnectorTestKitOptions, type SeenRecord, type TestChannelInput } from './testing/connector-test-kit';
+export { startConnector, type StartConnectorOptions, type StartedConnector } from './testing/start-connector';

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Pool } from 'pg';
-import { ConnectorTestKit } from '@crm/connector-kit';
+import { ConnectorTestKit, startConnector } from '@crm/connector-kit';
 import { createTestDatabase, type TestDatabase } from '@crm/persistence';
-import { type RunningService, startService } from '@crm/service-kit';
+import type { RunningService } from '@crm/service-kit';
 import { FakeAvitoServer, freePort, testBrokers, uniqueTopicPrefix, waitFor } from '@crm/testing';
 import type { ConnectorAvitoConfig } from '../config/connector-avito.config';
 import { connectorAvitoService } from '../connector-avito.service-definition';
@@ -36,28 +36,18 @@ describe('connector-avito: the hook secret of the webhook URL is never logged or
     const prefix = uniqueTopicPrefix('avito-logs');
     kit = await ConnectorTestKit.start({ brokers: testBrokers(), topicPrefix: prefix, secretsKey });
     await kit.watch();
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    service = await startService(connectorAvitoService, {
-      env: {
-        DATABASE_URL: db.url,
-        KAFKA_BROKERS: testBrokers().join(','),
-        KAFKA_TOPIC_PREFIX: prefix,
-        SECRETS_KEY: secretsKey,
-        PUBLIC_URL: url,
-        AVITO_API_URL: avito.baseUrl,
-        AVITO_HEALTH_INTERVAL_MS: '1000',
-        LOG_LEVEL: 'debug',
-        PORT: String(port),
-      },
-      handleSignals: false,
+    ({ service, url } = await startConnector(connectorAvitoService, {
+      kit,
+      databaseUrl: db.url,
+      port: await freePort(),
+      env: { AVITO_API_URL: avito.baseUrl, AVITO_HEALTH_INTERVAL_MS: '1000', LOG_LEVEL: 'debug' },
       logDestination: new Writable({
         write(chunk, _encoding, done) {
           output.push(String(chunk));
           done();
         },
       }),
-    });
+    }));
   }, 90_000);
 
   afterAll(async () => {

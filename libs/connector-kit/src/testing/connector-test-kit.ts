@@ -159,6 +159,11 @@ export class ConnectorTestKit {
     return data;
   }
 
+  /** The variables that point a connector at this kit's Kafka with its secrets key. */
+  serviceEnv(): { KAFKA_BROKERS: string; KAFKA_TOPIC_PREFIX: string; SECRETS_KEY: string } {
+    return { KAFKA_BROKERS: this.options.brokers.join(','), KAFKA_TOPIC_PREFIX: this.options.topicPrefix, SECRETS_KEY: this.options.secretsKey };
+  }
+
   async close(): Promise<void> {
     await this.consumer?.disconnect();
     await this.producer.disconnect();
