@@ -21,7 +21,7 @@ import { chatKey, createEnvelope, encodeEnvelope, eventHeaders, Topics, type Inb
 import { EventProducer, KafkaConnection } from '@crm/messaging';
 import { createTestDatabase } from '@crm/persistence';
 import { encryptJson } from '@crm/secrets';
-import { startService, type RunningService } from '@crm/service-kit';
+import { applyServiceV8Flags, startService, type RunningService } from '@crm/service-kit';
 import { captureLogs, FakeAmocrmServer, FakeBitrix24Server, provisionInfrastructure, uniqueTopicPrefix } from '@crm/testing';
 import { integrationsService } from '../../apps/integrations/src/integrations.service-definition';
 import { leadRoutingService } from '../../apps/lead-routing/src/lead-routing.service-definition';
@@ -165,6 +165,8 @@ async function quietLag(c: Client, producer: EventProducer, seeded: Seeded, n: n
 }
 
 async function main(): Promise<void> {
+  // lead-routing and integrations run in this process: with the V8 flags their own processes set (runService), as deployed.
+  applyServiceV8Flags();
   say(`bench:integrations — ${MESSAGES} messages over ${DIALOGS} dialogs, for ${CRMS.join(', ')}; provisioning ...`);
   const infra = await provisionInfrastructure({ log: (l) => say(`  ${l}`) });
   infra.description.forEach((d) => say(`  ${d}`));

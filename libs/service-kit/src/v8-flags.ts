@@ -15,7 +15,7 @@ import { setFlagsFromString } from 'node:v8';
  */
 export const SERVICE_V8_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring'];
 
-/** Applies SERVICE_V8_FLAGS to this process (a flag V8 does not know is ignored by V8, not an error). */
+/** Applies SERVICE_V8_FLAGS to this process (V8 prints a flag it does not know on stderr and goes on without it). */
 export function applyServiceV8Flags(set: (flag: string) => void = setFlagsFromString): void {
   for (const flag of SERVICE_V8_FLAGS) set(flag);
 }
